@@ -1,0 +1,97 @@
+// Storage for articles and their ordered links to tags, authors and sources.
+import { index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
+import { authors, categories, sources, tags, timestamps } from './taxonomy.js';
+
+export const articleStatus = pgEnum('article_status', [
+  'draft',
+  'in_review',
+  'scheduled',
+  'published',
+  'unpublished',
+  'archived',
+]);
+
+export const authorRole = pgEnum('author_role', ['writer', 'translator', 'photographer', 'editor', 'contributor']);
+
+export interface ImageValue {
+  url: string;
+  alt: string;
+  caption?: string | null;
+  credit?: string | null;
+  width?: number | null;
+  height?: number | null;
+}
+export interface OriginalStoryValue {
+  publisher: string;
+  locale: string;
+  url: string;
+  articleId?: string | null;
+}
+export interface SeoValue {
+  title?: string | null;
+  description?: string | null;
+  canonicalUrl?: string | null;
+  ogImageUrl?: string | null;
+}
+
+export const articles = pgTable(
+  'articles',
+  {
+    id: uuid().primaryKey(),
+    translationGroupId: uuid().notNull(),
+    locale: text().notNull(),
+    slug: text().notNull(),
+    title: text().notNull(),
+    seoTitle: text(),
+    lead: text().notNull().default(''),
+    body: jsonb().$type<unknown[]>().notNull(),
+    bodyHtml: text().notNull(),
+    status: articleStatus().notNull().default('draft'),
+    publishedAt: timestamp({ withTimezone: true, precision: 3 }),
+    firstPublishedAt: timestamp({ withTimezone: true, precision: 3 }),
+    categoryId: uuid().references(() => categories.id, { onDelete: 'restrict' }),
+    coverImage: jsonb().$type<ImageValue>(),
+    datelinePlace: text(),
+    originalStory: jsonb().$type<OriginalStoryValue>(),
+    seo: jsonb().$type<SeoValue>().notNull().default({}),
+    ...timestamps,
+  },
+  (t) => [
+    unique('articles_locale_slug_unique').on(t.locale, t.slug),
+    unique('articles_group_locale_unique').on(t.translationGroupId, t.locale),
+    index().on(t.status, t.publishedAt, t.id),
+    index().on(t.categoryId, t.publishedAt),
+    index().on(t.locale, t.publishedAt),
+  ],
+);
+
+export const articleTags = pgTable(
+  'article_tags',
+  {
+    articleId: uuid().notNull().references(() => articles.id, { onDelete: 'cascade' }),
+    tagId: uuid().notNull().references(() => tags.id, { onDelete: 'restrict' }),
+    position: integer().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.articleId, t.tagId] }), index().on(t.tagId)],
+);
+
+export const articleAuthors = pgTable(
+  'article_authors',
+  {
+    articleId: uuid().notNull().references(() => articles.id, { onDelete: 'cascade' }),
+    authorId: uuid().notNull().references(() => authors.id, { onDelete: 'restrict' }),
+    role: authorRole().notNull().default('writer'),
+    position: integer().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.articleId, t.authorId, t.role] }), index().on(t.authorId)],
+);
+
+export const articleSources = pgTable(
+  'article_sources',
+  {
+    articleId: uuid().notNull().references(() => articles.id, { onDelete: 'cascade' }),
+    sourceId: uuid().notNull().references(() => sources.id, { onDelete: 'restrict' }),
+    position: integer().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.articleId, t.sourceId] }), index().on(t.sourceId)],
+);

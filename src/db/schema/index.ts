@@ -1,0 +1,3 @@
+export * from './taxonomy.js';
+export * from './articles.js';
+export * from './site.js';

@@ -1,0 +1,58 @@
+// /v1/site: the reader view of site settings, and the settings document for editors.
+import type { App } from '../../app.js';
+import { requireScope } from '../../http/auth.js';
+import { ItemEnvelope, ref, problemResponses, READ_ERRORS, WRITE_ERRORS } from '../../http/schemas.js';
+import { SiteQuery, SiteSettings, SiteView } from './schemas.js';
+import { getSiteSettings, getSiteView, replaceSiteSettings } from './service.js';
+
+export default async function siteRoutes(app: App) {
+  app.get(
+    '/',
+    {
+      schema: {
+        operationId: 'getSite',
+        summary: 'Site settings for readers, in one locale',
+        description: 'Name, locales, display time zone, footer contacts, legal links and copyright. `locale` defaults to the site default.',
+        tags: ['site'],
+        querystring: SiteQuery,
+        response: { 200: ItemEnvelope(ref(SiteView)), ...problemResponses(...READ_ERRORS) },
+      },
+    },
+    async (request, reply) => {
+      const data = await getSiteView(app.db, request.query.locale);
+      reply.header('last-modified', new Date(data.updatedAt).toUTCString()).header('content-language', data.locale);
+      return { data };
+    },
+  );
+
+  app.get(
+    '/settings',
+    {
+      preHandler: requireScope('settings:write'),
+      schema: {
+        operationId: 'getSiteSettings',
+        summary: 'The settings document with every locale',
+        tags: ['site'],
+        security: [{ bearerAuth: [] }],
+        response: { 200: ItemEnvelope(ref(SiteSettings)), ...problemResponses(401, 403, 414, 500) },
+      },
+    },
+    async () => ({ data: (await getSiteSettings(app.db)).settings }),
+  );
+
+  app.put(
+    '/',
+    {
+      preHandler: requireScope('settings:write'),
+      schema: {
+        operationId: 'replaceSiteSettings',
+        summary: 'Replace the site settings',
+        tags: ['site'],
+        security: [{ bearerAuth: [] }],
+        body: ref(SiteSettings),
+        response: { 200: ItemEnvelope(ref(SiteSettings)), ...problemResponses(...WRITE_ERRORS, 422) },
+      },
+    },
+    async (request) => ({ data: (await replaceSiteSettings(app.db, request.body)).settings }),
+  );
+}

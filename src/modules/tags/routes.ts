@@ -1,0 +1,108 @@
+// /v1/tags: keywords attached to articles.
+import type { App } from '../../app.js';
+import { requireScope } from '../../http/auth.js';
+import { listReply } from '../../http/list.js';
+import {
+  IdParams,
+  ItemEnvelope,
+  ListEnvelope,
+  LocaleQuery,
+  problemResponses,
+  READ_ERRORS,
+  ref,
+  WRITE_ERRORS,
+} from '../../http/schemas.js';
+import { Tag, TagCreate, TagListQuery, TagUpdate } from './schemas.js';
+import { createTag, deleteTag, getTag, listTags, updateTag } from './service.js';
+
+const write = { preHandler: requireScope('content:write') };
+const tags = ['tags'];
+const security = [{ bearerAuth: [] }];
+
+export default async function tagRoutes(app: App) {
+  app.get(
+    '/',
+    {
+      schema: {
+        operationId: 'listTags',
+        summary: 'List tags',
+        tags,
+        querystring: TagListQuery,
+        response: { 200: ListEnvelope(ref(Tag)), ...problemResponses(...READ_ERRORS) },
+      },
+    },
+    async (request, reply) => listReply(reply, await listTags(app.db, request.query, request.url), app.config.publicBaseUrl),
+  );
+
+  app.get(
+    '/:id',
+    {
+      schema: {
+        operationId: 'getTag',
+        summary: 'Get a tag',
+        tags,
+        params: IdParams,
+        querystring: LocaleQuery,
+        response: { 200: ItemEnvelope(ref(Tag)), ...problemResponses(...READ_ERRORS, 404) },
+      },
+    },
+    async (request) => ({ data: await getTag(app.db, request.params.id, request.query.locale) }),
+  );
+
+  app.post(
+    '/',
+    {
+      ...write,
+      schema: {
+        operationId: 'createTag',
+        summary: 'Create a tag',
+        tags,
+        security,
+        body: ref(TagCreate),
+        response: { 201: ItemEnvelope(ref(Tag)), ...problemResponses(...WRITE_ERRORS, 409, 422) },
+      },
+    },
+    async (request, reply) => {
+      const data = await createTag(app.db, request.body);
+      reply.code(201).header('location', `/v1/tags/${data.id}`);
+      return { data };
+    },
+  );
+
+  app.patch(
+    '/:id',
+    {
+      ...write,
+      schema: {
+        operationId: 'updateTag',
+        summary: 'Update a tag',
+        tags,
+        security,
+        params: IdParams,
+        body: ref(TagUpdate),
+        response: { 200: ItemEnvelope(ref(Tag)), ...problemResponses(...WRITE_ERRORS, 404, 409, 422) },
+      },
+    },
+    async (request) => ({ data: await updateTag(app.db, request.params.id, request.body) }),
+  );
+
+  app.delete(
+    '/:id',
+    {
+      ...write,
+      schema: {
+        operationId: 'deleteTag',
+        summary: 'Delete a tag',
+        description: 'Refused with 409 while articles use the tag.',
+        tags,
+        security,
+        params: IdParams,
+        response: { 204: { type: 'null', description: 'Deleted.' }, ...problemResponses(401, 403, 404, 409, 414, 500) },
+      },
+    },
+    async (request, reply) => {
+      await deleteTag(app.db, request.params.id);
+      return reply.code(204).send(null);
+    },
+  );
+}
