@@ -12,10 +12,15 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDe
 import type { Config } from './config.js';
 import { type Database, type Db, openDatabase } from './db/client.js';
 import { registerAuth } from './http/auth.js';
+import { registerCaching } from './http/caching.js';
 import { badRequest } from './http/errors.js';
-import { problemBody, problemFromError, sendProblem } from './http/problem.js';
+import { clientErrorProblem, problemBody, problemFromError, sendProblem } from './http/problem.js';
 import { sharedSchemas } from './http/schemas.js';
+import { articleSchemas } from './modules/articles/schemas.js';
+import { authorSchemas } from './modules/authors/schemas.js';
+import { categorySchemas } from './modules/categories/schemas.js';
 import { siteSchemas } from './modules/site/schemas.js';
+import { sourceSchemas } from './modules/sources/schemas.js';
 import { tagSchemas } from './modules/tags/schemas.js';
 import { findTextProblem } from './http/text-guard.js';
 import articleRoutes from './modules/articles/routes.js';
@@ -59,25 +64,28 @@ function makeAjv(options: AjvOptions) {
 }
 
 /** Every schema with an $id: validated by reference and published under components.schemas. */
-const componentSchemas = [...sharedSchemas, ...siteSchemas, ...tagSchemas];
+const componentSchemas = [...sharedSchemas, ...siteSchemas, ...categorySchemas, ...tagSchemas, ...authorSchemas, ...sourceSchemas, ...articleSchemas];
 
 export async function buildApp(options: BuildOptions): Promise<App> {
   const { config } = options;
   const app = Fastify({
     logger: options.logger ?? { level: config.logLevel, redact: ['req.headers.authorization'] },
     bodyLimit: config.bodyLimit,
-    maxParamLength: 200,
-    return503OnClosing: true,
+    routerOptions: { maxParamLength: 200 },
+    // Requests arriving while closing get a 503 problem from the onRequest hook below instead of Fastify's plain JSON.
+    return503OnClosing: false,
     requestIdHeader: false,
     genReqId: (req) => {
       const incoming = req.headers['x-request-id'];
       return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     },
-    // Fastify's router fails some requests before any route runs; they get problems too.
+    // Fastify's router fails some requests before any route or hook runs (bad percent-encoding 400,
+    // over-long path segment 414); they get problems and a request id too.
     frameworkErrors: (error, request, reply) => {
-      const status = error.code === 'FST_ERR_BAD_URL' ? 400 : (error.statusCode ?? 400);
-      sendProblem(reply, problemBody(request, status, 'BAD_URL', 'The URL is malformed (bad percent-encoding or too long a segment).'));
+      reply.header('x-request-id', request.id);
+      sendProblem(reply, problemFromError(error, request));
     },
+    clientErrorHandler: clientErrorProblem,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // Bodies are validated strictly (no type coercion, unknown fields rejected by the schemas);
@@ -96,9 +104,19 @@ export async function buildApp(options: BuildOptions): Promise<App> {
   app.decorate('now', options.now ?? (() => new Date()));
   if (!options.database) app.addHook('onClose', async () => database.close());
 
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    if (closing) {
+      reply.header('connection', 'close');
+      throw Object.assign(new Error('The server is shutting down.'), { statusCode: 503 });
+    }
   });
+  // Fastify parses text/plain by default; every body here is JSON, so anything else is a 415.
+  app.removeContentTypeParser('text/plain');
   // PostgreSQL cannot store NUL, and lone surrogates are not valid UTF-8: refuse both up front.
   app.addHook('preValidation', async (request) => {
     const problem = findTextProblem(request.body, '/body');
@@ -131,9 +149,12 @@ export async function buildApp(options: BuildOptions): Promise<App> {
   await app.register(swagger, {
     openapi: openApiInfo(config),
     refResolver: { buildLocalReference: (json, _base, _fragment, i) => String(json.$id ?? `def-${i}`) },
+    // A module's collection route is '/' under its prefix; the API's URL for it has no trailing slash.
+    transform: ({ schema, url }) => ({ schema, url: url.length > 1 ? url.replace(/\/$/, '') : url }),
   });
 
   registerAuth(app);
+  registerCaching(app);
 
   await app.register(healthRoutes, { prefix: '/health' });
   await app.register(siteRoutes, { prefix: '/v1/site' });

@@ -17,6 +17,8 @@ export function openApiInfo(config: Config) {
       license: { name: 'MIT', identifier: 'MIT' },
     },
     servers: [{ url: config.publicBaseUrl }],
+    // Any request may carry a token (it then sees drafts); operations that need one override this.
+    security: [{}, { bearerAuth: [] }] as Array<Record<string, string[]>>,
     tags: [
       { name: 'articles', description: 'News articles and their translations.' },
       { name: 'categories', description: 'Sections of the site, as a tree.' },

@@ -1,9 +1,9 @@
 // Opens the database: a pg Pool when a URL is given, embedded PGlite otherwise; both behind one Drizzle type.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
@@ -64,8 +64,11 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       },
     };
   }
-  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-  const client = await PGlite.create(options.dataDir ? { dataDir: options.dataDir } : {});
+  const unlock = options.dataDir ? lockDataDir(options.dataDir) : () => {};
+  const client = await PGlite.create(options.dataDir ? { dataDir: options.dataDir } : {}).catch((err) => {
+    unlock();
+    throw err;
+  });
   const db = drizzlePglite({ client, schema, casing: 'snake_case', logger });
   return {
     db,
@@ -78,6 +81,52 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     },
     async close() {
       await client.close();
+      unlock();
     },
   };
+}
+
+/**
+ * PGlite has no server to arbitrate: two processes on one data directory (say `npm start` and
+ * `npm run token:create`) would each cache and write the files and corrupt them. A pid file refuses the second.
+ */
+const openDataDirs = new Set<string>();
+
+function lockDataDir(dataDir: string): () => void {
+  const key = path.resolve(dataDir);
+  if (openDataDirs.has(key)) throw new Error(`The embedded database in ${dataDir} is already open in this process.`);
+  mkdirSync(dataDir, { recursive: true });
+  const file = path.join(dataDir, 'dateline.pid');
+  try {
+    writeFileSync(file, String(process.pid), { flag: 'wx' });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    const owner = Number(readFileSync(file, 'utf8'));
+    if (owner && owner !== process.pid && isRunning(owner)) {
+      throw new Error(
+        `The embedded database in ${dataDir} is in use by process ${owner}. Stop it first (or use DATABASE_URL for shared access).`,
+      );
+    }
+    writeFileSync(file, String(process.pid)); // left behind by a process that died (or an earlier run with our pid)
+  }
+  openDataDirs.add(key);
+  return () => {
+    openDataDirs.delete(key);
+    rmSync(file, { force: true });
+  };
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Runs raw SQL and returns its rows; both drivers answer with `{ rows }`. */
+export async function queryRows<T>(db: Db, query: SQL): Promise<T[]> {
+  const result = (await db.execute(query)) as unknown as { rows: T[] };
+  return result.rows;
 }

@@ -19,6 +19,8 @@ export class AppError extends Error {
   }
 }
 
+const describe = (errors: FieldError[]) => errors.map((e) => `${e.pointer} ${e.detail}`).join('; ');
+
 export const notFound = (what: string, pointer?: string) =>
   new AppError(404, 'NOT_FOUND', 'Not Found', `${what} was not found.`, pointer ? [{ pointer, detail: `${what} was not found.` }] : undefined);
 
@@ -26,10 +28,10 @@ export const conflict = (detail: string, pointer?: string, extra?: Record<string
   new AppError(409, 'CONFLICT', 'Conflict', detail, pointer ? [{ pointer, detail }] : undefined, extra);
 
 export const unprocessable = (errors: FieldError[]) =>
-  new AppError(422, 'UNPROCESSABLE_ENTITY', 'Unprocessable Entity', errors.map((e) => e.detail).join(' '), errors);
+  new AppError(422, 'UNPROCESSABLE_ENTITY', 'Unprocessable Entity', describe(errors), errors);
 
 export const badRequest = (errors: FieldError[], code = 'VALIDATION_FAILED') =>
-  new AppError(400, code, 'Bad Request', errors.map((e) => e.detail).join(' '), errors);
+  new AppError(400, code, 'Bad Request', describe(errors), errors);
 
 export const unauthorized = (detail = 'A valid bearer token is required.') =>
   new AppError(401, 'UNAUTHORIZED', 'Unauthorized', detail);

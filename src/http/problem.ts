@@ -1,5 +1,8 @@
 // Turns every failure (ours, ajv's, Fastify's, PostgreSQL's) into an RFC 9457 problem response.
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, type FieldError } from './errors.js';
 
 const PROBLEM_BASE = 'https://dateline.dev/problems/';
@@ -23,6 +26,7 @@ const TITLES: Record<number, string> = {
   404: 'Not Found',
   405: 'Method Not Allowed',
   406: 'Not Acceptable',
+  408: 'Request Timeout',
   409: 'Conflict',
   412: 'Precondition Failed',
   413: 'Content Too Large',
@@ -60,6 +64,30 @@ export function problemBody(
 export function sendProblem(reply: FastifyReply, body: ProblemBody) {
   // Problems are never cached: they describe one request.
   return reply.code(body.status).type('application/problem+json').header('cache-control', 'no-store').send(body);
+}
+
+/**
+ * Fastify's clientErrorHandler: requests Node's HTTP parser refuses (headers over 16 KiB, broken syntax, slow
+ * senders) never become a FastifyRequest, so the problem is written to the socket by hand.
+ */
+export function clientErrorProblem(this: FastifyInstance, error: Error & { code?: string }, socket: Socket) {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, code, detail] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'HEADERS_TOO_LARGE', 'The request line and headers exceed 16 KiB.']
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'REQUEST_TIMEOUT', 'The request was not received in time.']
+        : [400, 'BAD_REQUEST', 'The request is not valid HTTP/1.1.'];
+  const requestId = randomUUID();
+  const body = JSON.stringify(problemBody({ url: '', id: requestId } as FastifyRequest, status, code, detail));
+  this.log.info({ err: error, requestId, status }, 'client error');
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/problem+json; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nx-request-id: ${requestId}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
 }
 
 const CONTEXT_NAMES: Record<string, string> = { querystring: 'query', body: 'body', params: 'params', headers: 'headers' };
@@ -144,6 +172,8 @@ export function problemFromError(error: unknown, request: FastifyRequest): Probl
         return problemBody(request, 409, 'CONFLICT', 'A resource with this value already exists.', [
           { pointer, detail: 'is already taken' },
         ]);
+      case '23001': // ON DELETE RESTRICT
+        return problemBody(request, 409, 'CONFLICT', 'The resource is still referenced by other resources.');
       case '23503':
         // Insert/update with a missing target is the caller's bad reference; delete of a row in use is a conflict.
         return request.method === 'DELETE'
@@ -182,5 +212,6 @@ const FRAMEWORK_CODES: Record<string, string> = {
   FST_ERR_CTP_EMPTY_JSON_BODY: 'INVALID_JSON',
   FST_ERR_CTP_INVALID_JSON_BODY: 'INVALID_JSON',
   FST_ERR_BAD_URL: 'BAD_URL',
+  FST_ERR_MAX_PARAM_LENGTH: 'URI_TOO_LONG',
   FST_ERR_ASYNC_CONSTRAINT: 'BAD_REQUEST',
 };

@@ -77,8 +77,8 @@ export const LocaleQuery = Type.Object({ locale: Type.Optional(LocaleCode) }, { 
 export const IdParams = Type.Object({ id: Uuid }, { additionalProperties: false });
 
 /** { data } envelope for a single item. */
-export const ItemEnvelope = <T extends TSchema>(data: T) =>
-  Type.Object({ data, meta: Type.Optional(Type.Object({}, { additionalProperties: true })) });
+export const ItemEnvelope = <T extends TSchema>(data: T, description = 'The resource, in the { data } envelope.') =>
+  Type.Object({ data, meta: Type.Optional(Type.Object({}, { additionalProperties: true })) }, { description });
 
 export const ListLinks = Type.Object({
   self: Type.String(),
@@ -93,7 +93,10 @@ export const ListMeta = Type.Object({
 
 /** { data: [], meta, links } envelope for a list. */
 export const ListEnvelope = <T extends TSchema>(item: T) =>
-  Type.Object({ data: Type.Array(item), meta: ListMeta, links: ListLinks });
+  Type.Object(
+    { data: Type.Array(item), meta: ListMeta, links: ListLinks },
+    { description: 'One page of results; links.next / links.prev (and the Link header) lead to the neighbouring pages.' },
+  );
 
 export const PageSize = Type.Integer({ minimum: 1, maximum: 100, default: 20, description: 'Items per page (max 100).' });
 export const Cursor = Type.String({ minLength: 1, maxLength: 512, description: 'Opaque cursor from links.next or links.prev.' });
@@ -122,7 +125,10 @@ export function problemResponses(...statuses: number[]) {
   return out;
 }
 
-/** Statuses every read can answer with, whatever the route. */
-export const READ_ERRORS = [400, 414, 500] as const;
+/** 304 for conditional GETs (If-None-Match / If-Modified-Since); every GET can answer it. */
+export const NOT_MODIFIED = { 304: Type.Null({ description: 'Not modified: the cached copy named by If-None-Match or If-Modified-Since is current.' }) };
+
+/** Statuses every read can answer with, whatever the route (401: a bad bearer token is refused, never read as anonymous). */
+export const READ_ERRORS = [400, 401, 414, 500] as const;
 /** Statuses every write with a JSON body can answer with. */
 export const WRITE_ERRORS = [400, 401, 403, 413, 414, 415, 500] as const;

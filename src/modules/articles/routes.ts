@@ -1,3 +1,188 @@
+// /v1/articles: reads for front ends (published only when anonymous) and writes for editorial tools.
+import type { FastifyRequest } from 'fastify';
 import type { App } from '../../app.js';
+import { canReadDrafts, requireScope } from '../../http/auth.js';
+import { listReply } from '../../http/list.js';
+import { IdParams, ItemEnvelope, ListEnvelope, NOT_MODIFIED, problemResponses, READ_ERRORS, ref, WRITE_ERRORS } from '../../http/schemas.js';
+import { getArticle, getArticleBySlug, listArticles, listTranslations } from './queries.js';
+import {
+  Article,
+  ArticleCreate,
+  ArticleListItem,
+  ArticleListQuery,
+  ArticleReadQuery,
+  ArticleUpdate,
+  BySlugParams,
+  TranslationCreate,
+  TranslationLink,
+} from './schemas.js';
+import { createArticle, createTranslation, deleteArticle, updateArticle } from './service.js';
+import Type from 'typebox';
 
-export default async function routes(_app: App, _opts: object) {}
+const tags = ['articles'];
+const security = [{ bearerAuth: [] }];
+const write = { preHandler: requireScope('content:write') };
+const readDescription =
+  'Anonymous callers see only published articles whose publishedAt has passed; a token with content:read also sees drafts.';
+
+export default async function articleRoutes(app: App) {
+  const viewer = (request: FastifyRequest) => ({ canReadDrafts: canReadDrafts(request), now: app.now() });
+  /** The full article as editors see it, for write responses. */
+  const editorView = async (id: string) =>
+    (await getArticle(app.db, id, {}, { canReadDrafts: true, now: app.now() })).article as Article;
+
+  app.get(
+    '/',
+    {
+      schema: {
+        operationId: 'listArticles',
+        summary: 'List articles',
+        description: `${readDescription} Filters are ANDed; relation filters take an id or a slug.`,
+        tags,
+        querystring: ArticleListQuery,
+        response: { 200: ListEnvelope(ref(ArticleListItem)), ...NOT_MODIFIED, ...problemResponses(...READ_ERRORS) },
+      },
+    },
+    async (request, reply) => {
+      const page = await listArticles(app.db, request.query, request.url, viewer(request));
+      return listReply(reply, page, app.config.publicBaseUrl);
+    },
+  );
+
+  app.get(
+    '/by-slug/:locale/:slug',
+    {
+      schema: {
+        operationId: 'getArticleBySlug',
+        summary: 'Get an article by locale and slug',
+        description: readDescription,
+        tags,
+        params: BySlugParams,
+        querystring: ArticleReadQuery,
+        response: { 200: ItemEnvelope(ref(ArticleListItem)), ...NOT_MODIFIED, ...problemResponses(...READ_ERRORS, 404) },
+      },
+    },
+    async (request, reply) => {
+      const { article, row } = await getArticleBySlug(app.db, request.params.locale, request.params.slug, request.query, viewer(request));
+      reply.header('last-modified', row.updatedAt.toUTCString()).header('content-language', row.locale);
+      return { data: article };
+    },
+  );
+
+  app.get(
+    '/:id',
+    {
+      schema: {
+        operationId: 'getArticle',
+        summary: 'Get an article',
+        description: readDescription,
+        tags,
+        params: IdParams,
+        querystring: ArticleReadQuery,
+        response: { 200: ItemEnvelope(ref(ArticleListItem)), ...NOT_MODIFIED, ...problemResponses(...READ_ERRORS, 404) },
+      },
+    },
+    async (request, reply) => {
+      const { article, row } = await getArticle(app.db, request.params.id, request.query, viewer(request));
+      reply.header('last-modified', row.updatedAt.toUTCString()).header('content-language', row.locale);
+      return { data: article };
+    },
+  );
+
+  app.get(
+    '/:id/translations',
+    {
+      schema: {
+        operationId: 'listArticleTranslations',
+        summary: 'The translation group of an article',
+        description: 'Every version of the story the caller may see, this one included, by locale. ' + readDescription,
+        tags,
+        params: IdParams,
+        response: { 200: Type.Object({ data: Type.Array(ref(TranslationLink)) }), ...NOT_MODIFIED, ...problemResponses(...READ_ERRORS, 404) },
+      },
+    },
+    async (request) => ({ data: await listTranslations(app.db, request.params.id, viewer(request)) }),
+  );
+
+  app.post(
+    '/',
+    {
+      ...write,
+      schema: {
+        operationId: 'createArticle',
+        summary: 'Create an article',
+        tags,
+        security,
+        body: ref(ArticleCreate),
+        response: { 201: ItemEnvelope(ref(Article)), ...problemResponses(...WRITE_ERRORS, 409, 422) },
+      },
+    },
+    async (request, reply) => {
+      const { id } = await createArticle(app.db, request.body, app.now());
+      reply.code(201).header('location', `/v1/articles/${id}`);
+      return { data: await editorView(id) };
+    },
+  );
+
+  app.post(
+    '/:id/translations',
+    {
+      ...write,
+      schema: {
+        operationId: 'createArticleTranslation',
+        summary: 'Start a translation',
+        description:
+          'Creates a draft copy in another locale, linked to the same translation group, keeping category, tags, authors, sources and images. 409 if that locale exists.',
+        tags,
+        security,
+        params: IdParams,
+        body: ref(TranslationCreate),
+        response: { 201: ItemEnvelope(ref(Article)), ...problemResponses(...WRITE_ERRORS, 404, 409, 422) },
+      },
+    },
+    async (request, reply) => {
+      const { id } = await createTranslation(app.db, request.params.id, request.body, app.now());
+      reply.code(201).header('location', `/v1/articles/${id}`);
+      return { data: await editorView(id) };
+    },
+  );
+
+  app.patch(
+    '/:id',
+    {
+      ...write,
+      schema: {
+        operationId: 'updateArticle',
+        summary: 'Update an article',
+        tags,
+        security,
+        params: IdParams,
+        body: ref(ArticleUpdate),
+        response: { 200: ItemEnvelope(ref(Article)), ...problemResponses(...WRITE_ERRORS, 404, 409, 422) },
+      },
+    },
+    async (request) => {
+      await updateArticle(app.db, request.params.id, request.body, app.now());
+      return { data: await editorView(request.params.id) };
+    },
+  );
+
+  app.delete(
+    '/:id',
+    {
+      ...write,
+      schema: {
+        operationId: 'deleteArticle',
+        summary: 'Delete an article',
+        tags,
+        security,
+        params: IdParams,
+        response: { 204: Type.Null({ description: 'Deleted.' }), ...problemResponses(400, 401, 403, 404, 414, 500) },
+      },
+    },
+    async (request, reply) => {
+      await deleteArticle(app.db, request.params.id);
+      return reply.code(204).send(null);
+    },
+  );
+}

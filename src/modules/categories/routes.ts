@@ -1,3 +1,148 @@
+// /v1/categories: the sections of the site, as a flat list or a tree.
+import type { FastifyRequest } from 'fastify';
 import type { App } from '../../app.js';
+import { requireScope } from '../../http/auth.js';
+import { badRequest } from '../../http/errors.js';
+import { listReply } from '../../http/list.js';
+import {
+  IdParams,
+  ItemEnvelope,
+  ListEnvelope,
+  NOT_MODIFIED,
+  LocaleQuery,
+  problemResponses,
+  READ_ERRORS,
+  ref,
+  WRITE_ERRORS,
+} from '../../http/schemas.js';
+import { CategoryCreate, CategoryDetail, CategoryListQuery, CategoryNode, CategoryUpdate } from './schemas.js';
+import {
+  createCategory,
+  deleteCategory,
+  getCategory,
+  listCategories,
+  listCategoryTree,
+  updateCategory,
+} from './service.js';
 
-export default async function routes(_app: App, _opts: object) {}
+const write = { preHandler: requireScope('content:write') };
+const tags = ['categories'];
+const security = [{ bearerAuth: [] }];
+
+/**
+ * tree=true is never paginated, filtered or sorted. This runs before validation because
+ * page[size] has a default that validation fills in, which would hide whether it was sent.
+ */
+async function refuseListParamsInTree(request: FastifyRequest) {
+  const raw = request.query as Record<string, unknown>;
+  if (String(raw.tree) !== 'true') return;
+  const refused = Object.keys(raw).filter((k) => k === 'sort' || k.startsWith('page[') || k.startsWith('filter['));
+  if (refused.length) {
+    throw badRequest(refused.map((k) => ({ pointer: `/query/${k}`, detail: 'cannot be combined with tree=true (the tree is always whole)' })));
+  }
+}
+
+export default async function categoryRoutes(app: App) {
+  app.get(
+    '/',
+    {
+      preValidation: refuseListParamsInTree,
+      schema: {
+        operationId: 'listCategories',
+        summary: 'List categories, flat or as a tree',
+        description:
+          'Flat (default): a paginated list with filters and sort; items carry no `children`.\n\n' +
+          '`tree=true`: every category at once for navigation. `data` holds the top-level categories, each with ' +
+          '`children` nested to any depth, every level ordered by position then slug; `links` has only `self`. ' +
+          'The tree is never paginated, so `page[*]`, `sort` and `filter[*]` are refused with 400 (pointer at the parameter); ' +
+          '`locale` and `meta=total` (the number of categories) apply.',
+        tags,
+        querystring: CategoryListQuery,
+        response: { 200: ListEnvelope(ref(CategoryNode)), ...NOT_MODIFIED, ...problemResponses(...READ_ERRORS) },
+      },
+    },
+    async (request, reply) => {
+      const q = request.query;
+      if (q.tree) {
+        const { roots, total } = await listCategoryTree(app.db, q.locale);
+        return { data: roots, meta: q.meta === 'total' ? { total } : {}, links: { self: request.url } };
+      }
+      return listReply(reply, await listCategories(app.db, q, request.url), app.config.publicBaseUrl);
+    },
+  );
+
+  app.get(
+    '/:id',
+    {
+      schema: {
+        operationId: 'getCategory',
+        summary: 'Get a category with its parent chain',
+        description: '`ancestors` lists the parent chain from the top-level section down, for breadcrumbs.',
+        tags,
+        params: IdParams,
+        querystring: LocaleQuery,
+        response: { 200: ItemEnvelope(ref(CategoryDetail)), ...NOT_MODIFIED, ...problemResponses(...READ_ERRORS, 404) },
+      },
+    },
+    async (request) => ({ data: await getCategory(app.db, request.params.id, request.query.locale) }),
+  );
+
+  app.post(
+    '/',
+    {
+      ...write,
+      schema: {
+        operationId: 'createCategory',
+        summary: 'Create a category',
+        description: 'A missing parent is a 422 at /body/parentId.',
+        tags,
+        security,
+        body: ref(CategoryCreate),
+        response: { 201: ItemEnvelope(ref(CategoryDetail)), ...problemResponses(...WRITE_ERRORS, 409, 422) },
+      },
+    },
+    async (request, reply) => {
+      const data = await createCategory(app.db, request.body, app.now());
+      reply.code(201).header('location', `/v1/categories/${data.id}`);
+      return { data };
+    },
+  );
+
+  app.patch(
+    '/:id',
+    {
+      ...write,
+      schema: {
+        operationId: 'updateCategory',
+        summary: 'Update or move a category',
+        description: 'A parent that is missing, the category itself or one of its descendants is a 422 at /body/parentId.',
+        tags,
+        security,
+        params: IdParams,
+        body: ref(CategoryUpdate),
+        response: { 200: ItemEnvelope(ref(CategoryDetail)), ...problemResponses(...WRITE_ERRORS, 404, 409, 422) },
+      },
+    },
+    async (request) => ({ data: await updateCategory(app.db, request.params.id, request.body, app.now()) }),
+  );
+
+  app.delete(
+    '/:id',
+    {
+      ...write,
+      schema: {
+        operationId: 'deleteCategory',
+        summary: 'Delete a category',
+        description: 'Refused with 409 while it has subcategories or articles.',
+        tags,
+        security,
+        params: IdParams,
+        response: { 204: { type: 'null', description: 'Deleted.' }, ...problemResponses(400, 401, 403, 404, 409, 414, 500) },
+      },
+    },
+    async (request, reply) => {
+      await deleteCategory(app.db, request.params.id);
+      return reply.code(204).send(null);
+    },
+  );
+}

@@ -8,7 +8,15 @@ const Health = Type.Object({ status: Type.Literal('ok') });
 export default async function healthRoutes(app: App) {
   app.get(
     '/live',
-    { schema: { operationId: 'getLiveness', summary: 'The process is up', tags: ['health'], response: { 200: Health } } },
+    {
+      schema: {
+        operationId: 'getLiveness',
+        summary: 'The process is up',
+        tags: ['health'],
+        // 401: a malformed or unknown bearer token is refused on every route, probes included.
+        response: { 200: Health, ...problemResponses(400, 401, 500) },
+      },
+    },
     async (_request, reply) => {
       reply.header('cache-control', 'no-store');
       return { status: 'ok' as const };
@@ -21,7 +29,7 @@ export default async function healthRoutes(app: App) {
         operationId: 'getReadiness',
         summary: 'The database answers',
         tags: ['health'],
-        response: { 200: Health, ...problemResponses(503) },
+        response: { 200: Health, ...problemResponses(400, 401, 500, 503) },
       },
     },
     async (request, reply) => {

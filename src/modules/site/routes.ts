@@ -1,7 +1,7 @@
 // /v1/site: the reader view of site settings, and the settings document for editors.
 import type { App } from '../../app.js';
 import { requireScope } from '../../http/auth.js';
-import { ItemEnvelope, ref, problemResponses, READ_ERRORS, WRITE_ERRORS } from '../../http/schemas.js';
+import { ItemEnvelope, NOT_MODIFIED, problemResponses, READ_ERRORS, ref, WRITE_ERRORS } from '../../http/schemas.js';
 import { SiteQuery, SiteSettings, SiteView } from './schemas.js';
 import { getSiteSettings, getSiteView, replaceSiteSettings } from './service.js';
 
@@ -15,7 +15,7 @@ export default async function siteRoutes(app: App) {
         description: 'Name, locales, display time zone, footer contacts, legal links and copyright. `locale` defaults to the site default.',
         tags: ['site'],
         querystring: SiteQuery,
-        response: { 200: ItemEnvelope(ref(SiteView)), ...problemResponses(...READ_ERRORS) },
+        response: { 200: ItemEnvelope(ref(SiteView)), ...NOT_MODIFIED, ...problemResponses(...READ_ERRORS) },
       },
     },
     async (request, reply) => {
@@ -34,7 +34,7 @@ export default async function siteRoutes(app: App) {
         summary: 'The settings document with every locale',
         tags: ['site'],
         security: [{ bearerAuth: [] }],
-        response: { 200: ItemEnvelope(ref(SiteSettings)), ...problemResponses(401, 403, 414, 500) },
+        response: { 200: ItemEnvelope(ref(SiteSettings)), ...NOT_MODIFIED, ...problemResponses(400, 401, 403, 414, 500) },
       },
     },
     async () => ({ data: (await getSiteSettings(app.db)).settings }),

@@ -1,3 +1,98 @@
+// /v1/sources: agencies, outlets and partners credited on articles.
 import type { App } from '../../app.js';
+import { requireScope } from '../../http/auth.js';
+import { listReply } from '../../http/list.js';
+import { IdParams, ItemEnvelope, ListEnvelope, NOT_MODIFIED, problemResponses, READ_ERRORS, ref, WRITE_ERRORS } from '../../http/schemas.js';
+import { Source, SourceCreate, SourceListQuery, SourceUpdate } from './schemas.js';
+import { createSource, deleteSource, getSource, listSources, updateSource } from './service.js';
 
-export default async function routes(_app: App, _opts: object) {}
+const write = { preHandler: requireScope('content:write') };
+const tags = ['sources'];
+const security = [{ bearerAuth: [] }];
+
+export default async function sourceRoutes(app: App) {
+  app.get(
+    '/',
+    {
+      schema: {
+        operationId: 'listSources',
+        summary: 'List sources',
+        tags,
+        querystring: SourceListQuery,
+        response: { 200: ListEnvelope(ref(Source)), ...NOT_MODIFIED, ...problemResponses(...READ_ERRORS) },
+      },
+    },
+    async (request, reply) => listReply(reply, await listSources(app.db, request.query, request.url), app.config.publicBaseUrl),
+  );
+
+  app.get(
+    '/:id',
+    {
+      schema: {
+        operationId: 'getSource',
+        summary: 'Get a source',
+        tags,
+        params: IdParams,
+        response: { 200: ItemEnvelope(ref(Source)), ...NOT_MODIFIED, ...problemResponses(...READ_ERRORS, 404) },
+      },
+    },
+    async (request) => ({ data: await getSource(app.db, request.params.id) }),
+  );
+
+  app.post(
+    '/',
+    {
+      ...write,
+      schema: {
+        operationId: 'createSource',
+        summary: 'Create a source',
+        tags,
+        security,
+        body: ref(SourceCreate),
+        response: { 201: ItemEnvelope(ref(Source)), ...problemResponses(...WRITE_ERRORS, 409, 422) },
+      },
+    },
+    async (request, reply) => {
+      const data = await createSource(app.db, request.body, app.now());
+      reply.code(201).header('location', `/v1/sources/${data.id}`);
+      return { data };
+    },
+  );
+
+  app.patch(
+    '/:id',
+    {
+      ...write,
+      schema: {
+        operationId: 'updateSource',
+        summary: 'Update a source',
+        tags,
+        security,
+        params: IdParams,
+        body: ref(SourceUpdate),
+        response: { 200: ItemEnvelope(ref(Source)), ...problemResponses(...WRITE_ERRORS, 404, 409) },
+      },
+    },
+    async (request) => ({ data: await updateSource(app.db, request.params.id, request.body, app.now()) }),
+  );
+
+  app.delete(
+    '/:id',
+    {
+      ...write,
+      schema: {
+        operationId: 'deleteSource',
+        summary: 'Delete a source',
+        description: 'Refused with 409 while articles cite the source.',
+        tags,
+        security,
+        params: IdParams,
+        response: { 204: { type: 'null', description: 'Deleted.' }, ...problemResponses(400, 401, 403, 404, 409, 414, 500) },
+      },
+    },
+    async (request, reply) => {
+      await deleteSource(app.db, request.params.id);
+      return reply.code(204).send(null);
+    },
+  );
+}

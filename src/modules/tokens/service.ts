@@ -1,6 +1,6 @@
 // API tokens: random secrets shown once, stored as SHA-256 hashes, carrying scopes.
 import { createHash, randomBytes } from 'node:crypto';
-import { and, count, eq, isNull, sql } from 'drizzle-orm';
+import { and, count, eq, gt, isNull, or } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
 import type { Db } from '../../db/client.js';
 import { apiTokens } from '../../db/schema/index.js';
@@ -53,7 +53,11 @@ export async function authenticateToken(db: Db, secret: string, now = new Date()
   return { tokenId: row.id, name: row.name, scopes: row.scopes as Scope[] };
 }
 
-export async function countActiveTokens(db: Db): Promise<number> {
-  const [row] = await db.select({ n: count() }).from(apiTokens).where(and(isNull(apiTokens.revokedAt), sql`true`));
+/** Tokens that still authenticate: neither revoked nor expired. */
+export async function countActiveTokens(db: Db, now = new Date()): Promise<number> {
+  const [row] = await db
+    .select({ n: count() })
+    .from(apiTokens)
+    .where(and(isNull(apiTokens.revokedAt), or(isNull(apiTokens.expiresAt), gt(apiTokens.expiresAt, now))));
   return Number(row.n);
 }

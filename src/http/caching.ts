@@ -1,0 +1,51 @@
+// HTTP caching for reads: strong ETag, 304 on If-None-Match / If-Modified-Since, Cache-Control and Vary.
+import { createHash } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+
+export const PUBLIC_CACHE_CONTROL = 'public, max-age=60, s-maxage=300, stale-while-revalidate=60';
+export const PRIVATE_CACHE_CONTROL = 'private, no-store';
+
+/** RFC 9110 §13.1.2: If-None-Match holds "*" or a list of entity tags, weak ones compared weakly. */
+function matchesIfNoneMatch(header: string, etag: string): boolean {
+  if (header.trim() === '*') return true;
+  return header.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag);
+}
+
+function notModified(request: FastifyRequest, reply: FastifyReply, etag: string): boolean {
+  const inm = request.headers['if-none-match'];
+  if (inm !== undefined) return matchesIfNoneMatch(inm, etag);
+  // If-Modified-Since counts only when no If-None-Match was sent (RFC 9110 §13.1.3).
+  const ims = request.headers['if-modified-since'];
+  const lastModified = reply.getHeader('last-modified');
+  if (ims && typeof lastModified === 'string') {
+    const since = Date.parse(ims);
+    const modified = Date.parse(lastModified);
+    return !Number.isNaN(since) && !Number.isNaN(modified) && modified <= since;
+  }
+  return false;
+}
+
+export function registerCaching(app: FastifyInstance) {
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      if (!reply.hasHeader('cache-control')) reply.header('cache-control', PRIVATE_CACHE_CONTROL);
+      return payload;
+    }
+    if (reply.statusCode !== 200) return payload;
+    // Authenticated responses may hold drafts: never let a shared cache keep them.
+    if (!reply.hasHeader('cache-control')) {
+      reply.header('cache-control', request.principal ? PRIVATE_CACHE_CONTROL : PUBLIC_CACHE_CONTROL);
+    }
+    reply.header('vary', 'Authorization, Accept');
+    if (typeof payload !== 'string' && !Buffer.isBuffer(payload)) return payload;
+    const etag = `"${createHash('sha1').update(payload).digest('base64url')}"`;
+    reply.header('etag', etag);
+    if (notModified(request, reply, etag)) {
+      reply.code(304);
+      reply.removeHeader('content-type');
+      reply.removeHeader('content-length');
+      return '';
+    }
+    return payload;
+  });
+}

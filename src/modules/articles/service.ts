@@ -1,0 +1,206 @@
+// Article writes: create, update, delete and translation copies, each in one transaction.
+import { and, eq, inArray } from 'drizzle-orm';
+import { v7 as uuidv7 } from 'uuid';
+import type { Db } from '../../db/client.js';
+import { articleAuthors, articles, articleSources, articleTags, authors, categories, sources, tags } from '../../db/schema/index.js';
+import { conflict, type FieldError, notFound, unprocessable } from '../../http/errors.js';
+import { slugFrom } from '../../http/slug.js';
+import { siteLocales } from '../site/service.js';
+import { type ArticleRow } from './queries.js';
+import { cleanBlocks, renderBody } from './render.js';
+import type { ArticleCreate, ArticleUpdate } from './schemas.js';
+
+type Links = Pick<ArticleUpdate, 'tagIds' | 'authors' | 'sourceIds'>;
+
+/** Checks that every referenced row exists, naming each missing one by its pointer. */
+async function checkReferences(db: Db, input: { categoryId?: string | null } & Links) {
+  const errors: FieldError[] = [];
+  const missing = async (table: typeof tags | typeof sources | typeof authors | typeof categories, ids: string[], pointer: (i: number) => string) => {
+    if (!ids.length) return;
+    const found = new Set((await db.select({ id: table.id }).from(table).where(inArray(table.id, ids))).map((r) => r.id));
+    ids.forEach((id, i) => {
+      if (!found.has(id)) errors.push({ pointer: pointer(i), detail: `refers to a missing resource (${id})` });
+    });
+  };
+  if (input.categoryId) await missing(categories, [input.categoryId], () => '/body/categoryId');
+  if (input.tagIds) await missing(tags, input.tagIds, (i) => `/body/tagIds/${i}`);
+  if (input.sourceIds) await missing(sources, input.sourceIds, (i) => `/body/sourceIds/${i}`);
+  if (input.authors) {
+    await missing(authors, input.authors.map((a) => a.authorId), (i) => `/body/authors/${i}/authorId`);
+    const seen = new Set<string>();
+    input.authors.forEach((a, i) => {
+      const key = `${a.authorId}|${a.role}`;
+      if (seen.has(key)) errors.push({ pointer: `/body/authors/${i}`, detail: 'lists the same author with the same role twice' });
+      seen.add(key);
+    });
+  }
+  if (errors.length) throw unprocessable(errors);
+}
+
+async function checkLocale(db: Db, locale: string, pointer: string) {
+  const { codes } = await siteLocales(db);
+  if (!codes.includes(locale)) throw unprocessable([{ pointer, detail: `is not a site locale (${codes.join(', ')})` }]);
+}
+
+async function checkSlugFree(db: Db, locale: string, slug: string, exceptId?: string) {
+  const [row] = await db.select({ id: articles.id }).from(articles).where(and(eq(articles.locale, locale), eq(articles.slug, slug)));
+  if (row && row.id !== exceptId) throw conflict(`An article with slug "${slug}" already exists in locale "${locale}".`, '/body/slug');
+}
+
+/** Replaces the ordered link rows that the input mentions; positions follow the array order. */
+async function writeLinks(db: Db, articleId: string, input: Links) {
+  if (input.tagIds) {
+    await db.delete(articleTags).where(eq(articleTags.articleId, articleId));
+    if (input.tagIds.length) await db.insert(articleTags).values(input.tagIds.map((tagId, position) => ({ articleId, tagId, position })));
+  }
+  if (input.authors) {
+    await db.delete(articleAuthors).where(eq(articleAuthors.articleId, articleId));
+    if (input.authors.length) {
+      await db.insert(articleAuthors).values(input.authors.map((a, position) => ({ articleId, authorId: a.authorId, role: a.role, position })));
+    }
+  }
+  if (input.sourceIds) {
+    await db.delete(articleSources).where(eq(articleSources.articleId, articleId));
+    if (input.sourceIds.length) await db.insert(articleSources).values(input.sourceIds.map((sourceId, position) => ({ articleId, sourceId, position })));
+  }
+}
+
+/**
+ * Publication dates: publishing sets publishedAt (now unless given); firstPublishedAt is set the
+ * first time and never moves afterwards.
+ */
+function publicationDates(
+  status: ArticleRow['status'],
+  publishedAt: Date | null,
+  firstPublishedAt: Date | null,
+  now: Date,
+): { publishedAt: Date | null; firstPublishedAt: Date | null } {
+  if (status !== 'published' && status !== 'scheduled') return { publishedAt, firstPublishedAt };
+  const at = publishedAt ?? now;
+  return { publishedAt: at, firstPublishedAt: status === 'published' ? (firstPublishedAt ?? at) : firstPublishedAt };
+}
+
+export async function createArticle(db: Db, input: ArticleCreate, now = new Date()): Promise<{ id: string }> {
+  await checkLocale(db, input.locale, '/body/locale');
+  await checkReferences(db, input);
+  const slug = input.slug ?? slugFrom(input.title, '/body/slug');
+  await checkSlugFree(db, input.locale, slug);
+  const body = cleanBlocks(input.body ?? []);
+  const status = input.status ?? 'draft';
+  const dates = publicationDates(status, input.publishedAt ? new Date(input.publishedAt) : null, null, now);
+  const id = uuidv7();
+  await db.transaction(async (tx) => {
+    await tx.insert(articles).values({
+      id,
+      translationGroupId: uuidv7(),
+      locale: input.locale,
+      slug,
+      title: input.title,
+      seoTitle: input.seoTitle ?? null,
+      lead: input.lead ?? '',
+      body,
+      bodyHtml: renderBody(body),
+      status,
+      ...dates,
+      categoryId: input.categoryId ?? null,
+      coverImage: input.coverImage ?? null,
+      datelinePlace: input.datelinePlace ?? null,
+      originalStory: input.originalStory ?? null,
+      seo: input.seo ?? {},
+      createdAt: now,
+      updatedAt: now,
+    });
+    await writeLinks(tx, id, input);
+  });
+  return { id };
+}
+
+async function loadRow(db: Db, id: string): Promise<ArticleRow> {
+  const [row] = await db.select().from(articles).where(eq(articles.id, id));
+  if (!row) throw notFound('Article');
+  return row;
+}
+
+export async function updateArticle(db: Db, id: string, input: ArticleUpdate, now = new Date()): Promise<{ id: string }> {
+  const current = await loadRow(db, id);
+  await checkReferences(db, input);
+  if (input.slug) await checkSlugFree(db, current.locale, input.slug, id);
+  const status = input.status ?? current.status;
+  const publishedAt = input.publishedAt !== undefined ? (input.publishedAt ? new Date(input.publishedAt) : null) : current.publishedAt;
+  const dates = publicationDates(status, publishedAt, current.firstPublishedAt, now);
+  const body = input.body ? cleanBlocks(input.body) : undefined;
+  await db.transaction(async (tx) => {
+    await tx
+      .update(articles)
+      .set({
+        slug: input.slug,
+        title: input.title,
+        seoTitle: input.seoTitle,
+        lead: input.lead,
+        ...(body ? { body, bodyHtml: renderBody(body) } : {}),
+        status,
+        ...dates,
+        categoryId: input.categoryId,
+        coverImage: input.coverImage,
+        datelinePlace: input.datelinePlace,
+        originalStory: input.originalStory,
+        seo: input.seo,
+        updatedAt: now,
+      })
+      .where(eq(articles.id, id));
+    await writeLinks(tx, id, input);
+  });
+  return { id };
+}
+
+export async function deleteArticle(db: Db, id: string): Promise<void> {
+  // Link rows go with it (ON DELETE CASCADE).
+  const deleted = await db.delete(articles).where(eq(articles.id, id)).returning({ id: articles.id });
+  if (!deleted.length) throw notFound('Article');
+}
+
+/**
+ * A draft copy of the article in another locale, in the same translation group, with the same
+ * category, tags, authors, sources and images, for a translator to rewrite.
+ */
+export async function createTranslation(
+  db: Db,
+  sourceId: string,
+  input: { locale: string; slug?: string },
+  now = new Date(),
+): Promise<{ id: string }> {
+  const source = await loadRow(db, sourceId);
+  await checkLocale(db, input.locale, '/body/locale');
+  const [existing] = await db
+    .select({ id: articles.id })
+    .from(articles)
+    .where(and(eq(articles.translationGroupId, source.translationGroupId), eq(articles.locale, input.locale)));
+  if (existing) {
+    throw conflict(`This story already has a "${input.locale}" version.`, '/body/locale', { existingId: existing.id });
+  }
+  const slug = input.slug ?? source.slug;
+  await checkSlugFree(db, input.locale, slug);
+  const id = uuidv7();
+  await db.transaction(async (tx) => {
+    await tx.insert(articles).values({
+      ...source,
+      id,
+      locale: input.locale,
+      slug,
+      status: 'draft',
+      publishedAt: null,
+      firstPublishedAt: null,
+      createdAt: now,
+      updatedAt: now,
+    });
+    const [tagRows, authorRows, sourceRows] = await Promise.all([
+      tx.select().from(articleTags).where(eq(articleTags.articleId, sourceId)),
+      tx.select().from(articleAuthors).where(eq(articleAuthors.articleId, sourceId)),
+      tx.select().from(articleSources).where(eq(articleSources.articleId, sourceId)),
+    ]);
+    if (tagRows.length) await tx.insert(articleTags).values(tagRows.map((r) => ({ ...r, articleId: id })));
+    if (authorRows.length) await tx.insert(articleAuthors).values(authorRows.map((r) => ({ ...r, articleId: id })));
+    if (sourceRows.length) await tx.insert(articleSources).values(sourceRows.map((r) => ({ ...r, articleId: id })));
+  });
+  return { id };
+}

@@ -1,0 +1,42 @@
+// Entry point: config → database (migrated) → first-start chores → buildApp → listen; closes gracefully on SIGTERM/SIGINT.
+import closeWithGrace from 'close-with-grace';
+import { buildApp } from './app.js';
+import { ensureAdminToken, wantsDemoSeed } from './bootstrap.js';
+import { configFromEnv, describeError, openConfiguredDatabase } from './cli/common.js';
+import { seedDemo } from './seed/demo.js';
+
+const config = configFromEnv();
+const database = await openConfiguredDatabase(config);
+const app = await buildApp({ config, database });
+
+try {
+  await database.migrate();
+
+  const admin = await ensureAdminToken(database.db);
+  if (admin) {
+    app.log.warn(
+      { tokenId: admin.id },
+      `No active API token, so an admin token with every scope was created. Store it now: it is shown only this once (only its hash is kept): ${admin.secret}`,
+    );
+  }
+
+  if (wantsDemoSeed(config, database.engine)) await seedDemo(database.db, (msg) => app.log.info(msg));
+
+  // SIGTERM/SIGINT: stop accepting, let in-flight requests finish, close the database, exit 0.
+  // A second signal, or still closing after 10 s, exits 1 at once.
+  closeWithGrace({ delay: 10_000, logger: { error: (msg: unknown) => app.log.error(msg) } }, async ({ signal, err }) => {
+    if (err) app.log.error({ err }, 'closing after an uncaught error');
+    else app.log.info(`${signal ?? 'exit'}: closing after in-flight requests finish`);
+    await app.close();
+    await database.close();
+    app.log.info('closed');
+  });
+
+  await app.listen({ host: config.host, port: config.port });
+  app.log.info(`API reference at ${config.publicBaseUrl}/docs (spec at ${config.publicBaseUrl}/v1/openapi.json)`);
+} catch (err) {
+  app.log.fatal({ err }, `could not start: ${describeError(err)}`);
+  await app.close().catch(() => {});
+  await database.close().catch(() => {});
+  process.exit(1);
+}

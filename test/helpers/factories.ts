@@ -1,0 +1,67 @@
+// Test data made through the services, with unique names, so tests never guess ids or counts.
+import type { Db } from '../../src/db/client.js';
+import { createArticle, createTranslation, updateArticle } from '../../src/modules/articles/service.js';
+import type { ArticleCreate, ArticleUpdate } from '../../src/modules/articles/schemas.js';
+import { createAuthor } from '../../src/modules/authors/service.js';
+import type { AuthorCreate } from '../../src/modules/authors/schemas.js';
+import { createCategory } from '../../src/modules/categories/service.js';
+import type { CategoryCreate } from '../../src/modules/categories/schemas.js';
+import { DEFAULT_SETTINGS, replaceSiteSettings } from '../../src/modules/site/service.js';
+import { createSource } from '../../src/modules/sources/service.js';
+import type { SourceCreate } from '../../src/modules/sources/schemas.js';
+import { createTag } from '../../src/modules/tags/service.js';
+
+let n = 0;
+const next = () => ++n;
+
+export function factories(db: Db) {
+  return {
+    /** A site publishing in English and Chinese. */
+    bilingualSite: () =>
+      replaceSiteSettings(db, {
+        ...DEFAULT_SETTINGS,
+        locales: [
+          { code: 'en', name: 'English' },
+          { code: 'zh', name: '中文' },
+        ],
+      }),
+    category: (over: Partial<CategoryCreate> = {}) => {
+      const i = next();
+      return createCategory(db, { slug: `category-${i}`, names: { en: `Category ${i}`, zh: `类别${i}` }, ...over });
+    },
+    tag: (over: Partial<Parameters<typeof createTag>[1]> = {}) => {
+      const i = next();
+      return createTag(db, { slug: `tag-${i}`, names: { en: `Tag ${i}`, zh: `标签${i}` }, ...over });
+    },
+    author: (over: Partial<AuthorCreate> = {}) => {
+      const i = next();
+      return createAuthor(db, { name: `Author ${i}`, slug: `author-${i}`, bios: { en: `Bio ${i}`, zh: `简介${i}` }, email: `a${i}@example.com`, ...over });
+    },
+    source: (over: Partial<SourceCreate> = {}) => {
+      const i = next();
+      return createSource(db, { shortName: `S${i}`, fullName: `Source ${i}`, slug: `source-${i}`, kind: 'agency', url: `https://s${i}.example.com`, ...over });
+    },
+    /** A published English article, an hour old, unless told otherwise. */
+    article: (over: Partial<ArticleCreate> = {}, now = new Date()) => {
+      const i = next();
+      return createArticle(
+        db,
+        {
+          locale: 'en',
+          title: `Story number ${i}`,
+          lead: `Lead ${i}`,
+          body: [{ type: 'paragraph', text: `Body ${i}` }],
+          status: 'published',
+          publishedAt: new Date(now.getTime() - 3_600_000).toISOString(),
+          ...over,
+        },
+        now,
+      );
+    },
+    translation: async (id: string, locale: string, over: ArticleUpdate, now = new Date()) => {
+      const copy = await createTranslation(db, id, { locale }, now);
+      await updateArticle(db, copy.id, over, now);
+      return copy;
+    },
+  };
+}
