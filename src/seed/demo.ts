@@ -12,6 +12,7 @@ import { featureArticles } from './demo-articles-features.js';
 import { newsArticles } from './demo-articles-news.js';
 import { authors, categories, type DemoArticle, DEMO_HOST, siteSettings, sources, tags } from './demo-data.js';
 import { flagship } from './demo-flagship.js';
+import { systemContext } from '../http/context.js';
 
 export { FLAGSHIP_SLUG } from './demo-flagship.js';
 
@@ -80,14 +81,14 @@ export async function seedDemo(db: Db, log: (msg: string) => void, now = new Dat
           originalStory: a.originalStory ?? null,
           seo: a.seo ?? {},
         },
-        writtenAt,
+        systemContext(writtenAt, 'demo seed'),
       );
 
       const tr = a.translation;
       if (!tr) continue;
       const translatedAt = new Date(Math.min(publishedAt.getTime() + TRANSLATION_DELAY, now.getTime()));
       // A draft copy of the English story (same category, tags, sources), then the translator's text.
-      const copy = await createTranslation(tx, id, { locale: tr.locale, slug: tr.slug }, translatedAt);
+      const copy = await createTranslation(tx, id, { locale: tr.locale, slug: tr.slug }, systemContext(translatedAt, 'demo seed'));
       await updateArticle(
         tx,
         copy.id,
@@ -108,7 +109,7 @@ export async function seedDemo(db: Db, log: (msg: string) => void, now = new Dat
           status,
           publishedAt: status === 'draft' ? null : translatedAt.toISOString(),
         },
-        translatedAt,
+        systemContext(translatedAt, 'demo seed'),
       );
       translations++;
     }

@@ -1,5 +1,6 @@
 // Test data made through the services, with unique names, so tests never guess ids or counts.
 import type { Db } from '../../src/db/client.js';
+import { systemContext } from '../../src/http/context.js';
 import { createArticle, createTranslation, updateArticle } from '../../src/modules/articles/service.js';
 import type { ArticleCreate, ArticleUpdate } from '../../src/modules/articles/schemas.js';
 import { createAuthor } from '../../src/modules/authors/service.js';
@@ -55,12 +56,12 @@ export function factories(db: Db) {
           publishedAt: new Date(now.getTime() - 3_600_000).toISOString(),
           ...over,
         },
-        now,
+        systemContext(now),
       );
     },
     translation: async (id: string, locale: string, over: ArticleUpdate, now = new Date()) => {
-      const copy = await createTranslation(db, id, { locale }, now);
-      await updateArticle(db, copy.id, over, now);
+      const copy = await createTranslation(db, id, { locale }, systemContext(now));
+      await updateArticle(db, copy.id, over, systemContext(now));
       return copy;
     },
   };

@@ -27,6 +27,10 @@ export interface OriginalStoryValue {
   url: string;
   articleId?: string | null;
 }
+export interface CorrectionValue {
+  text: string;
+  at: string;
+}
 export interface SeoValue {
   title?: string | null;
   description?: string | null;
@@ -54,6 +58,15 @@ export const articles = pgTable(
     datelinePlace: text(),
     originalStory: jsonb().$type<OriginalStoryValue>(),
     seo: jsonb().$type<SeoValue>().notNull().default({}),
+    /** When a scheduled article goes live (the scheduler publishes it; reads also check it). */
+    publishAt: timestamp({ withTimezone: true, precision: 3 }),
+    /** When a published article is taken down again. */
+    unpublishAt: timestamp({ withTimezone: true, precision: 3 }),
+    /** Never public before this instant, whatever the status; partners with preview access may read it. */
+    embargoUntil: timestamp({ withTimezone: true, precision: 3 }),
+    corrections: jsonb().$type<CorrectionValue[]>().notNull().default([]),
+    /** The user who created it: "own" articles for authors and contributors. */
+    createdByUserId: uuid(),
     ...timestamps,
   },
   (t) => [
@@ -62,6 +75,8 @@ export const articles = pgTable(
     index().on(t.status, t.publishedAt, t.id),
     index().on(t.categoryId, t.publishedAt),
     index().on(t.locale, t.publishedAt),
+    index().on(t.status, t.publishAt),
+    index().on(t.status, t.unpublishAt),
   ],
 );
 

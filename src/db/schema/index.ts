@@ -1,3 +1,5 @@
 export * from './taxonomy.js';
 export * from './articles.js';
 export * from './site.js';
+export * from './people.js';
+export * from './history.js';

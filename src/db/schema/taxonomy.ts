@@ -8,6 +8,8 @@ export type Localized = Record<string, string>;
 const timestamps = {
   createdAt: timestamp({ withTimezone: true, precision: 3 }).notNull().defaultNow(),
   updatedAt: timestamp({ withTimezone: true, precision: 3 }).notNull().defaultNow(),
+  /** Bumped by every write; the ETag is built from it, and If-Match compares against it. */
+  version: integer().notNull().default(1),
 };
 
 export const categories = pgTable(

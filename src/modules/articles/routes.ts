@@ -2,6 +2,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { App } from '../../app.js';
 import { canReadDrafts, requireScope } from '../../http/auth.js';
+import { requestContext } from '../../http/context.js';
 import { listReply } from '../../http/list.js';
 import { IdParams, ItemEnvelope, ListEnvelope, NOT_MODIFIED, problemResponses, READ_ERRORS, ref, WRITE_ERRORS } from '../../http/schemas.js';
 import { getArticle, getArticleBySlug, listArticles, listTranslations } from './queries.js';
@@ -118,7 +119,7 @@ export default async function articleRoutes(app: App) {
       },
     },
     async (request, reply) => {
-      const { id } = await createArticle(app.db, request.body, app.now());
+      const { id } = await createArticle(app.db, request.body, requestContext(request, app.now()));
       reply.code(201).header('location', `/v1/articles/${id}`);
       return { data: await editorView(id) };
     },
@@ -141,7 +142,7 @@ export default async function articleRoutes(app: App) {
       },
     },
     async (request, reply) => {
-      const { id } = await createTranslation(app.db, request.params.id, request.body, app.now());
+      const { id } = await createTranslation(app.db, request.params.id, request.body, requestContext(request, app.now()));
       reply.code(201).header('location', `/v1/articles/${id}`);
       return { data: await editorView(id) };
     },
@@ -162,7 +163,7 @@ export default async function articleRoutes(app: App) {
       },
     },
     async (request) => {
-      await updateArticle(app.db, request.params.id, request.body, app.now());
+      await updateArticle(app.db, request.params.id, request.body, requestContext(request, app.now()));
       return { data: await editorView(request.params.id) };
     },
   );
@@ -181,7 +182,7 @@ export default async function articleRoutes(app: App) {
       },
     },
     async (request, reply) => {
-      await deleteArticle(app.db, request.params.id);
+      await deleteArticle(app.db, request.params.id, requestContext(request, app.now()));
       return reply.code(204).send(null);
     },
   );

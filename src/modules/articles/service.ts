@@ -1,10 +1,13 @@
 // Article writes: create, update, delete and translation copies, each in one transaction.
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
 import type { Db } from '../../db/client.js';
 import { articleAuthors, articles, articleSources, articleTags, authors, categories, sources, tags } from '../../db/schema/index.js';
 import { conflict, type FieldError, notFound, unprocessable } from '../../http/errors.js';
+import type { WriteContext } from '../../http/context.js';
 import { slugFrom } from '../../http/slug.js';
+import { recordAudit } from '../audit/service.js';
+import { recordRevision } from '../revisions/service.js';
 import { siteLocales } from '../site/service.js';
 import { type ArticleRow } from './queries.js';
 import { cleanBlocks, renderBody } from './render.js';
@@ -80,7 +83,8 @@ function publicationDates(
   return { publishedAt: at, firstPublishedAt: status === 'published' ? (firstPublishedAt ?? at) : firstPublishedAt };
 }
 
-export async function createArticle(db: Db, input: ArticleCreate, now = new Date()): Promise<{ id: string }> {
+export async function createArticle(db: Db, input: ArticleCreate, ctx: WriteContext): Promise<{ id: string }> {
+  const { now } = ctx;
   await checkLocale(db, input.locale, '/body/locale');
   await checkReferences(db, input);
   const slug = input.slug ?? slugFrom(input.title, '/body/slug');
@@ -107,10 +111,13 @@ export async function createArticle(db: Db, input: ArticleCreate, now = new Date
       datelinePlace: input.datelinePlace ?? null,
       originalStory: input.originalStory ?? null,
       seo: input.seo ?? {},
+      createdByUserId: ctx.user?.id ?? null,
       createdAt: now,
       updatedAt: now,
     });
     await writeLinks(tx, id, input);
+    await recordRevision(tx, id, ctx, 'create');
+    await recordAudit(tx, ctx, { action: 'article.create', resourceType: 'article', resourceId: id, details: { locale: input.locale, slug } });
   });
   return { id };
 }
@@ -121,7 +128,8 @@ async function loadRow(db: Db, id: string): Promise<ArticleRow> {
   return row;
 }
 
-export async function updateArticle(db: Db, id: string, input: ArticleUpdate, now = new Date()): Promise<{ id: string }> {
+export async function updateArticle(db: Db, id: string, input: ArticleUpdate, ctx: WriteContext): Promise<{ id: string }> {
+  const { now } = ctx;
   const current = await loadRow(db, id);
   await checkReferences(db, input);
   if (input.slug) await checkSlugFree(db, current.locale, input.slug, id);
@@ -146,17 +154,23 @@ export async function updateArticle(db: Db, id: string, input: ArticleUpdate, no
         originalStory: input.originalStory,
         seo: input.seo,
         updatedAt: now,
+        version: sql`${articles.version} + 1`,
       })
       .where(eq(articles.id, id));
     await writeLinks(tx, id, input);
+    await recordRevision(tx, id, ctx, 'update');
+    await recordAudit(tx, ctx, { action: 'article.update', resourceType: 'article', resourceId: id, details: { fields: Object.keys(input) } });
   });
   return { id };
 }
 
-export async function deleteArticle(db: Db, id: string): Promise<void> {
-  // Link rows go with it (ON DELETE CASCADE).
-  const deleted = await db.delete(articles).where(eq(articles.id, id)).returning({ id: articles.id });
-  if (!deleted.length) throw notFound('Article');
+export async function deleteArticle(db: Db, id: string, ctx: WriteContext): Promise<void> {
+  await db.transaction(async (tx) => {
+    // Link rows go with it (ON DELETE CASCADE); revisions stay, as history.
+    const deleted = await tx.delete(articles).where(eq(articles.id, id)).returning({ id: articles.id, locale: articles.locale, slug: articles.slug });
+    if (!deleted.length) throw notFound('Article');
+    await recordAudit(tx, ctx, { action: 'article.delete', resourceType: 'article', resourceId: id, details: { locale: deleted[0].locale, slug: deleted[0].slug } });
+  });
 }
 
 /**
@@ -167,8 +181,9 @@ export async function createTranslation(
   db: Db,
   sourceId: string,
   input: { locale: string; slug?: string },
-  now = new Date(),
+  ctx: WriteContext,
 ): Promise<{ id: string }> {
+  const { now } = ctx;
   const source = await loadRow(db, sourceId);
   await checkLocale(db, input.locale, '/body/locale');
   const [existing] = await db
@@ -190,8 +205,13 @@ export async function createTranslation(
       status: 'draft',
       publishedAt: null,
       firstPublishedAt: null,
+      publishAt: null,
+      unpublishAt: null,
+      corrections: [],
+      createdByUserId: ctx.user?.id ?? null,
       createdAt: now,
       updatedAt: now,
+      version: 1,
     });
     const [tagRows, authorRows, sourceRows] = await Promise.all([
       tx.select().from(articleTags).where(eq(articleTags.articleId, sourceId)),
@@ -201,6 +221,8 @@ export async function createTranslation(
     if (tagRows.length) await tx.insert(articleTags).values(tagRows.map((r) => ({ ...r, articleId: id })));
     if (authorRows.length) await tx.insert(articleAuthors).values(authorRows.map((r) => ({ ...r, articleId: id })));
     if (sourceRows.length) await tx.insert(articleSources).values(sourceRows.map((r) => ({ ...r, articleId: id })));
+    await recordRevision(tx, id, ctx, 'create');
+    await recordAudit(tx, ctx, { action: 'article.translate', resourceType: 'article', resourceId: id, details: { from: sourceId, locale: input.locale } });
   });
   return { id };
 }

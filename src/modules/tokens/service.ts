@@ -18,9 +18,15 @@ export const SCOPES = [
 export type Scope = (typeof SCOPES)[number];
 
 export interface Principal {
-  tokenId: string;
+  /** token: an API token; public: a public read key (sees published content only); session: a logged-in user. */
+  kind: 'token' | 'public' | 'session';
+  /** The token's or the session's id. */
+  id: string;
+  /** Token name or user display name, for the audit log. */
   name: string;
   scopes: Scope[];
+  /** For sessions: the user, whose role and author link decide what is "own". */
+  user?: { id: string; role: 'admin' | 'editor' | 'author' | 'contributor'; authorId: string | null };
 }
 
 // Random 256-bit secrets need no slow hash: SHA-256 cannot be brute-forced back to them.
@@ -50,7 +56,7 @@ export async function authenticateToken(db: Db, secret: string, now = new Date()
   if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > 60_000) {
     await db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.id));
   }
-  return { tokenId: row.id, name: row.name, scopes: row.scopes as Scope[] };
+  return { kind: row.kind === 'public' ? 'public' : 'token', id: row.id, name: row.name, scopes: row.scopes as Scope[] };
 }
 
 /** Tokens that still authenticate: neither revoked nor expired. */
