@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
 import type { Db } from '../src/db/client.js';
 import { articleAuthors, articles, articleSources, articleTags } from '../src/db/schema/index.js';
+import { systemContext } from '../src/http/context.js';
 import { cleanBlocks, renderBody } from '../src/modules/articles/render.js';
 import type { Block } from '../src/modules/articles/schemas.js';
 import { createAuthor } from '../src/modules/authors/service.js';
@@ -63,6 +64,7 @@ const ROOTS = [
 export async function buildDataset(db: Db, options: DatasetOptions): Promise<Dataset> {
   const rand = prng(options.seed ?? 20250101);
   const now = options.now ?? new Date();
+  const ctx = systemContext(now, 'bench');
   const pick = <T>(list: readonly T[]) => list[Math.floor(rand() * list.length)];
   const words = (n: number, list: readonly string[] = WORDS) => Array.from({ length: n }, () => pick(list)).join(' ');
   const sentence = (n: number) => {
@@ -94,7 +96,7 @@ export async function buildDataset(db: Db, options: DatasetOptions): Promise<Dat
       { label: { en: 'Corrections', zh: '更正' }, url: 'https://example.com/corrections' },
     ],
     copyright: { en: '© Dateline Daily', zh: '© 日界线日报' },
-  });
+  }, ctx);
 
   // 5 sections with 2 subsections each: 15 categories.
   const categoryIds: string[] = [];
@@ -104,10 +106,10 @@ export async function buildDataset(db: Db, options: DatasetOptions): Promise<Dat
       position: i,
       names: { en: root.en, zh: root.zh },
       descriptions: { en: `${root.en} from our reporters`, zh: `${root.zh}报道` },
-    });
+    }, ctx);
     categoryIds.push(parent.id);
     for (const [j, [slug, en, zh]] of root.children.entries()) {
-      const child = await createCategory(db, { slug, parentId: parent.id, position: j, names: { en, zh } });
+      const child = await createCategory(db, { slug, parentId: parent.id, position: j, names: { en, zh } }, ctx);
       categoryIds.push(child.id);
     }
   }
@@ -115,7 +117,7 @@ export async function buildDataset(db: Db, options: DatasetOptions): Promise<Dat
   const tagIds: string[] = [];
   const tagSlugs: string[] = [];
   for (let i = 0; i < 50; i++) {
-    const tag = await createTag(db, { slug: `topic-${i + 1}`, names: { en: `Topic ${i + 1} ${WORDS[i % WORDS.length]}`, zh: `话题${i + 1}` } });
+    const tag = await createTag(db, { slug: `topic-${i + 1}`, names: { en: `Topic ${i + 1} ${WORDS[i % WORDS.length]}`, zh: `话题${i + 1}` } }, ctx);
     tagIds.push(tag.id);
     tagSlugs.push(tag.slug);
   }
@@ -127,7 +129,7 @@ export async function buildDataset(db: Db, options: DatasetOptions): Promise<Dat
       bios: { en: `Covers ${words(3)} for Dateline.`, zh: `负责${pick(ZH_WORDS)}报道。` },
       avatarUrl: `https://cdn.example.com/authors/${i + 1}.jpg`,
       email: `reporter${i + 1}@example.com`,
-    });
+    }, ctx);
     authorIds.push(author.id);
   }
   const sourceIds: string[] = [];
@@ -139,7 +141,7 @@ export async function buildDataset(db: Db, options: DatasetOptions): Promise<Dat
       fullName: `Source Number ${i + 1} News Agency`,
       url: `https://source${i + 1}.example.com`,
       kind: kinds[i % kinds.length],
-    });
+    }, ctx);
     sourceIds.push(source.id);
   }
 

@@ -57,6 +57,7 @@ async function drive(o: LoadOptions): Promise<LoadResult> {
     Promise.all(Array.from({ length: o.concurrency }, () => run(until, record, acc)));
 
   if (o.warmupMs > 0) await workers(performance.now() + o.warmupMs, false, { lat: [], statuses: {}, errors: 0, bytes: 0 });
+  parentPort?.postMessage({ type: 'measuring' });
   const acc: Parameters<typeof run>[2] = { lat: [], statuses: {}, errors: 0, bytes: 0 };
   const start = performance.now();
   // Requests in flight at the deadline finish and are counted: the loop stops by itself right after.
@@ -73,12 +74,17 @@ async function drive(o: LoadOptions): Promise<LoadResult> {
   };
 }
 
-/** Runs one load in a fresh worker thread and resolves with its result. */
-export function runLoad(options: LoadOptions): Promise<LoadResult> {
+/** Runs one load in a fresh worker thread and resolves with its result; onMeasuring runs when the warm-up ends. */
+export function runLoad(options: LoadOptions, onMeasuring?: () => void): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL(import.meta.url), { workerData: options });
-    worker.once('message', (result: LoadResult) => {
-      resolve(result);
+    // This file is TypeScript and Node 20 workers do not inherit tsx's loader hooks, so a small JS entry
+    // loads it through tsx's API.
+    const self = JSON.stringify(import.meta.url);
+    const entry = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => tsx.tsImport(${self}, ${self}))`;
+    const worker = new Worker(entry, { eval: true, workerData: options });
+    worker.on('message', (message: { type: 'measuring' } | { type: 'done'; result: LoadResult }) => {
+      if (message.type === 'measuring') return onMeasuring?.();
+      resolve(message.result);
       // Idle keep-alive sockets could hold the thread open; the result is in hand, so end it.
       void worker.terminate();
     });
@@ -90,7 +96,7 @@ export function runLoad(options: LoadOptions): Promise<LoadResult> {
 if (!isMainThread && parentPort) {
   const port = parentPort;
   drive(workerData as LoadOptions).then(
-    (result) => port.postMessage(result, [result.latencies.buffer as ArrayBuffer]),
+    (result) => port.postMessage({ type: 'done', result }, [result.latencies.buffer as ArrayBuffer]),
     (err) => {
       throw err;
     },

@@ -3,14 +3,16 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
+import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
-import { openDatabase } from '../src/db/client.js';
+import { type Database, openDatabase } from '../src/db/client.js';
+import { cpuBetween, type CpuSnapshot, serverCpu } from './cpu.js';
 import { buildDataset, type Dataset } from './dataset.js';
 import { type LoadResult, runLoad } from './load.js';
 
-function intEnv(name: string, fallback: number, min: number, max: number): number {
+function numEnv(name: string, fallback: number, min: number, max: number): number {
   const raw = process.env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
@@ -19,17 +21,21 @@ function intEnv(name: string, fallback: number, min: number, max: number): numbe
 }
 
 const settings = {
-  articles: Math.round(intEnv('BENCH_ARTICLES', 5000, 10, 1_000_000)),
-  durationMs: intEnv('BENCH_DURATION', 5, 0.5, 600) * 1000,
-  warmupMs: intEnv('BENCH_WARMUP', 1, 0, 60) * 1000,
-  concurrency: Math.round(intEnv('BENCH_CONCURRENCY', 10, 1, 256)),
+  articles: Math.round(numEnv('BENCH_ARTICLES', 5000, 10, 1_000_000)),
+  durationMs: numEnv('BENCH_DURATION', 5, 0.5, 600) * 1000,
+  warmupMs: numEnv('BENCH_WARMUP', 1, 0, 60) * 1000,
+  concurrency: Math.round(numEnv('BENCH_CONCURRENCY', 10, 1, 256)),
   /** How many times scenario (d) follows links.next before measuring. */
-  deepPages: Math.round(intEnv('BENCH_DEEP_PAGES', 20, 1, 10_000)),
+  deepPages: Math.round(numEnv('BENCH_DEEP_PAGES', 20, 1, 10_000)),
   postgresUrl: process.env.BENCH_DATABASE_URL || undefined,
   /** Comma-separated subset of scenario keys (a-h), for quick runs. */
   only: process.env.BENCH_ONLY?.split(',').map((s) => s.trim()).filter(Boolean),
   /** Keep the throwaway PostgreSQL database (to EXPLAIN queries by hand); its name is printed. */
   keepDatabase: process.env.BENCH_KEEP_DATABASE === '1',
+  /** Before each scenario, EXPLAIN ANALYZE every statement of one request and print the slowest plan. */
+  explain: process.env.BENCH_EXPLAIN === '1',
+  /** SQL run after the data set is loaded, e.g. a candidate index, to measure a schema idea without a migration. */
+  setupSql: process.env.BENCH_SETUP_SQL || undefined,
 };
 
 const INCLUDE_ALL = 'include=category,tags,authors,sources,translations';
@@ -75,7 +81,11 @@ interface Row {
   scenario: Scenario;
   result: LoadResult;
   queries: number;
-  sample: { bytes: number; items?: number };
+  sample: { bytes: number };
+  /** 1-minute load average when the scenario ended: other work on the machine skews the numbers. */
+  load: number;
+  /** Server CPU ms while measuring (main thread + PostgreSQL backends), when /proc allows. */
+  cpu?: { total: number; postgres?: number };
 }
 
 function percentile(sorted: Float64Array, p: number): number {
@@ -87,18 +97,58 @@ const ms = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.
 
 function table(rows: Row[]): string {
   const lines = [
-    '| | Scenario | req/s | mean ms | p50 ms | p95 ms | p99 ms | non-2xx | SQL/req | resp KB |',
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| | Scenario | req/s | mean ms | p50 ms | p95 ms | p99 ms | non-2xx | SQL/req | resp KB | CPU ms/req | load |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
-  for (const { scenario, result, queries, sample } of rows) {
+  for (const { scenario, result, queries, sample, load, cpu } of rows) {
+    const perRequest = (x: number) => ms(x / (result.requests || 1));
+    const cpuCell = !cpu ? 'n/a' : cpu.postgres !== undefined ? `${perRequest(cpu.total)} (pg ${perRequest(cpu.postgres)})` : perRequest(cpu.total);
     const lat = result.latencies.slice().sort();
     const mean = lat.reduce((a, b) => a + b, 0) / (lat.length || 1);
     const rps = result.requests / (result.elapsedMs / 1000);
     lines.push(
-      `| ${scenario.key} | ${scenario.name} | ${rps.toFixed(0)} | ${ms(mean)} | ${ms(percentile(lat, 50))} | ${ms(percentile(lat, 95))} | ${ms(percentile(lat, 99))} | ${result.errors} | ${queries} | ${(sample.bytes / 1024).toFixed(1)} |`,
+      `| ${scenario.key} | ${scenario.name} | ${rps.toFixed(0)} | ${ms(mean)} | ${ms(percentile(lat, 50))} | ${ms(percentile(lat, 95))} | ${ms(percentile(lat, 99))} | ${result.errors} | ${queries} | ${(sample.bytes / 1024).toFixed(1)} | ${cpuCell} | ${load.toFixed(1)} |`,
     );
   }
   return lines.join('\n');
+}
+
+interface Statement {
+  sql: string;
+  params: unknown[];
+}
+
+/**
+ * Records the SQL and parameters Drizzle sends while `capture` is set. openDatabase's onQuery gets
+ * the text only, so this wraps the logger it handed to Drizzle (bench-only reach into Drizzle internals).
+ */
+function statementRecorder(db: Database['db']) {
+  const logger = (db as unknown as { _: { session: { logger?: { logQuery(sql: string, params: unknown[]): void } } } })._.session.logger;
+  if (!logger) throw new Error('Drizzle has no logger to wrap: open the database with onQuery');
+  const original = logger.logQuery.bind(logger);
+  const recorder = { capture: undefined as Statement[] | undefined };
+  logger.logQuery = (sql, params) => {
+    recorder.capture?.push({ sql, params: [...params] });
+    original(sql, params);
+  };
+  return recorder;
+}
+
+/** EXPLAIN (ANALYZE, BUFFERS) of each statement, through the driver so the parameters bind as the app's did. */
+async function explainStatements(db: Database['db'], statements: Statement[]): Promise<string> {
+  const client = (db as unknown as { $client: { query(sql: string, params: unknown[]): Promise<{ rows: Array<Record<string, string>> }> } }).$client;
+  const plans: Array<{ sql: string; ms: number; plan: string }> = [];
+  for (const s of statements) {
+    const { rows } = await client.query(`EXPLAIN (ANALYZE, BUFFERS) ${s.sql}`, s.params);
+    const lines = rows.map((r) => r['QUERY PLAN']);
+    const ms = Number(/Execution Time: ([\d.]+)/.exec(lines.join('\n'))?.[1] ?? NaN);
+    plans.push({ sql: s.sql.replace(/\s+/g, ' ').trim(), ms, plan: lines.join('\n') });
+  }
+  const slowest = plans.reduce((a, b) => (b.ms > a.ms ? b : a), plans[0]);
+  return [
+    ...plans.map((p) => `  ${p.ms.toFixed(3).padStart(8)} ms  ${p.sql.slice(0, 110)}`),
+    slowest ? `  slowest plan:\n${slowest.plan.replace(/^/gm, '    ')}` : '',
+  ].join('\n');
 }
 
 /** A throwaway database on the server, as test/helpers/app.ts makes one. */
@@ -137,18 +187,26 @@ async function benchEngine(engine: 'pglite' | 'postgres'): Promise<{ engine: str
   process.once('SIGINT', onSigint);
   try {
     let url: string | undefined;
+    let pgDatabase: string | undefined;
     if (engine === 'postgres') {
       const fresh = await throwawayDatabase(settings.postgresUrl!);
       url = fresh.url;
+      pgDatabase = fresh.name;
       if (settings.keepDatabase) console.log(`Keeping database ${fresh.name} (BENCH_KEEP_DATABASE=1); drop it by hand.`);
       else cleanups.push(() => fresh.drop());
     }
     let queryCount = 0;
     const database = await openDatabase({ url, onQuery: () => void queryCount++ });
     cleanups.push(() => database.close());
+    const recorder = statementRecorder(database.db);
     const t0 = performance.now();
     await database.migrate();
     const data = await buildDataset(database.db, { articles: settings.articles });
+    if (settings.setupSql) {
+      console.log(`[${engine}] BENCH_SETUP_SQL: ${settings.setupSql}`);
+      await database.db.execute(sql.raw(settings.setupSql));
+      await database.db.execute(sql`ANALYZE`);
+    }
     const setupMs = performance.now() - t0;
     console.log(
       `[${engine}] ${data.articles} articles (${data.published} published, ${data.translations} zh translations), ` +
@@ -167,20 +225,23 @@ async function benchEngine(engine: 'pglite' | 'postgres'): Promise<{ engine: str
       if (settings.only && !settings.only.includes(scenario.key)) continue;
       // One request alone first: it must succeed, and it tells how many SQL statements a request costs.
       queryCount = 0;
+      recorder.capture = [];
       const res = await fetch(base + scenario.paths[0]);
       const text = await res.text();
       const queries = queryCount;
+      const statements = recorder.capture;
+      recorder.capture = undefined;
       if (!res.ok) throw new Error(`[${engine}] (${scenario.key}) GET ${scenario.paths[0]} answered ${res.status}: ${text.slice(0, 500)}`);
-      const json = JSON.parse(text) as { data: unknown };
-      const sample = { bytes: Buffer.byteLength(text), items: Array.isArray(json.data) ? json.data.length : undefined };
+      const sample = { bytes: Buffer.byteLength(text) };
+      if (settings.explain) console.log(`[${engine}] (${scenario.key}) EXPLAIN ANALYZE of one request:\n${await explainStatements(database.db, statements)}`);
 
-      const result = await runLoad({
-        urls: scenario.paths.map((p) => base + p),
-        concurrency: settings.concurrency,
-        durationMs: settings.durationMs,
-        warmupMs: settings.warmupMs,
-      });
-      rows.push({ scenario, result, queries, sample });
+      let cpuBefore: CpuSnapshot | undefined;
+      const result = await runLoad(
+        { urls: scenario.paths.map((p) => base + p), concurrency: settings.concurrency, durationMs: settings.durationMs, warmupMs: settings.warmupMs },
+        () => void (cpuBefore = serverCpu(pgDatabase)),
+      );
+      const cpu = cpuBefore && cpuBetween(cpuBefore, serverCpu(pgDatabase));
+      rows.push({ scenario, result, queries, sample, load: os.loadavg()[0], cpu });
       const rps = result.requests / (result.elapsedMs / 1000);
       console.log(`[${engine}] (${scenario.key}) ${scenario.name}: ${rps.toFixed(0)} req/s, ${result.errors} errors`);
       if (result.errors) {
@@ -206,11 +267,13 @@ async function main() {
     `${new Date().toISOString()} | node ${process.version} | ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}) | ` +
       `${settings.articles} articles | ${settings.durationMs / 1000} s per scenario after ${settings.warmupMs / 1000} s warm-up | concurrency ${settings.concurrency}`,
   );
+  const [load1] = os.loadavg();
+  if (load1 > os.cpus().length) console.log(`Warning: load average ${load1.toFixed(1)} on ${os.cpus().length} CPUs: something else is busy, numbers will be low and noisy.`);
   const reports: string[] = [];
   for (const engine of engines) {
-    const { rows, data } = await benchEngine(engine);
-    const label = engine === 'pglite' ? 'PGlite (in memory, one connection)' : `PostgreSQL (pg pool of 10)`;
-    reports.push(`### ${label}: ${data.articles} articles\n\n${table(rows)}`);
+    const { rows, data, setupMs } = await benchEngine(engine);
+    const label = engine === 'pglite' ? 'PGlite (in memory, one connection)' : 'PostgreSQL (pg pool of 10)';
+    reports.push(`### ${label}: ${data.articles} articles (set up in ${(setupMs / 1000).toFixed(1)} s)\n\n${table(rows)}`);
   }
   console.log('\n' + reports.join('\n\n'));
 }

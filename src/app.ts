@@ -13,23 +13,42 @@ import type { Config } from './config.js';
 import { type Database, type Db, openDatabase } from './db/client.js';
 import { registerAuth } from './http/auth.js';
 import { registerCaching } from './http/caching.js';
+import { documentIdempotency, registerIdempotency } from './http/idempotency.js';
 import { badRequest } from './http/errors.js';
 import { clientErrorProblem, problemBody, problemFromError, sendProblem } from './http/problem.js';
 import { sharedSchemas } from './http/schemas.js';
 import { articleSchemas } from './modules/articles/schemas.js';
+import { auditSchemas } from './modules/audit/schemas.js';
+import { revisionSchemas } from './modules/revisions/schemas.js';
 import { authorSchemas } from './modules/authors/schemas.js';
 import { categorySchemas } from './modules/categories/schemas.js';
 import { siteSchemas } from './modules/site/schemas.js';
 import { sourceSchemas } from './modules/sources/schemas.js';
 import { tagSchemas } from './modules/tags/schemas.js';
+import { authSchemas } from './modules/auth/schemas.js';
+import { tokenSchemas } from './modules/tokens/schemas.js';
+import { userSchemas } from './modules/users/schemas.js';
 import { findTextProblem } from './http/text-guard.js';
 import articleRoutes from './modules/articles/routes.js';
+import auditRoutes from './modules/audit/routes.js';
+import revisionRoutes from './modules/revisions/routes.js';
+import relatedRoutes from './modules/articles/related-routes.js';
+import feedRoutes from './modules/feeds/routes.js';
+import sitemapRoutes from './modules/sitemaps/routes.js';
+import { JsonFeed } from './modules/feeds/schemas.js';
+import { RelatedArticle } from './modules/articles/related.js';
+import previewRoutes from './modules/articles/preview-routes.js';
+import workflowRoutes from './modules/articles/workflow-routes.js';
+import { workflowSchemas } from './modules/articles/workflow-schemas.js';
 import authorRoutes from './modules/authors/routes.js';
 import categoryRoutes from './modules/categories/routes.js';
 import healthRoutes from './modules/health/routes.js';
 import siteRoutes from './modules/site/routes.js';
 import sourceRoutes from './modules/sources/routes.js';
 import tagRoutes from './modules/tags/routes.js';
+import authRoutes from './modules/auth/routes.js';
+import tokenRoutes from './modules/tokens/routes.js';
+import userRoutes from './modules/users/routes.js';
 import { openApiInfo } from './openapi.js';
 
 export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
@@ -54,6 +73,21 @@ export interface BuildOptions {
   now?: () => Date;
 }
 
+/** Credentials never reach the log: pino censors these paths before a line is written. */
+const LOG_REDACT = {
+  paths: [
+    'req.headers.authorization',
+    'req.headers.cookie',
+    'headers.authorization',
+    'headers.cookie',
+    'res.headers["set-cookie"]',
+    '*.password',
+    '*.secret',
+    '*.token',
+  ],
+  censor: '[redacted]',
+};
+
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 function makeAjv(options: AjvOptions) {
@@ -64,12 +98,13 @@ function makeAjv(options: AjvOptions) {
 }
 
 /** Every schema with an $id: validated by reference and published under components.schemas. */
-const componentSchemas = [...sharedSchemas, ...siteSchemas, ...categorySchemas, ...tagSchemas, ...authorSchemas, ...sourceSchemas, ...articleSchemas];
+const componentSchemas = [...sharedSchemas, ...siteSchemas, ...categorySchemas, ...tagSchemas, ...authorSchemas, ...sourceSchemas, ...articleSchemas, ...auditSchemas, ...revisionSchemas, RelatedArticle, JsonFeed, ...workflowSchemas, ...userSchemas, ...authSchemas, ...tokenSchemas];
 
 export async function buildApp(options: BuildOptions): Promise<App> {
   const { config } = options;
   const app = Fastify({
-    logger: options.logger ?? { level: config.logLevel, redact: ['req.headers.authorization'] },
+    // Redaction applies whatever logger options the caller passes (tests capture logs with their own stream).
+    logger: options.logger === false ? false : { level: config.logLevel, ...(typeof options.logger === 'object' ? options.logger : {}), redact: LOG_REDACT },
     bodyLimit: config.bodyLimit,
     routerOptions: { maxParamLength: 200 },
     // Requests arriving while closing get a 503 problem from the onRequest hook below instead of Fastify's plain JSON.
@@ -141,7 +176,7 @@ export async function buildApp(options: BuildOptions): Promise<App> {
   });
   await app.register(cors, {
     origin: config.corsOrigins === '*' ? '*' : config.corsOrigins,
-    exposedHeaders: ['ETag', 'Link', 'x-request-id', 'Content-Language', 'Last-Modified'],
+    exposedHeaders: ['ETag', 'Link', 'x-request-id', 'Content-Language', 'Last-Modified', 'Retry-After', 'RateLimit', 'RateLimit-Policy'],
     allowedHeaders: ['Authorization', 'Content-Type', 'If-Match', 'If-None-Match', 'Idempotency-Key', 'x-request-id'],
     methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
     maxAge: 600,
@@ -150,11 +185,15 @@ export async function buildApp(options: BuildOptions): Promise<App> {
     openapi: openApiInfo(config),
     refResolver: { buildLocalReference: (json, _base, _fragment, i) => String(json.$id ?? `def-${i}`) },
     // A module's collection route is '/' under its prefix; the API's URL for it has no trailing slash.
-    transform: ({ schema, url }) => ({ schema, url: url.length > 1 ? url.replace(/\/$/, '') : url }),
+    transform: ({ schema, url, route }) => ({
+      schema: documentIdempotency(route.method, schema as Record<string, unknown>) as typeof schema,
+      url: url.length > 1 ? url.replace(/\/$/, '') : url,
+    }),
   });
 
-  registerAuth(app);
+  await registerAuth(app);
   registerCaching(app);
+  registerIdempotency(app);
 
   await app.register(healthRoutes, { prefix: '/health' });
   await app.register(siteRoutes, { prefix: '/v1/site' });
@@ -163,6 +202,16 @@ export async function buildApp(options: BuildOptions): Promise<App> {
   await app.register(authorRoutes, { prefix: '/v1/authors' });
   await app.register(sourceRoutes, { prefix: '/v1/sources' });
   await app.register(articleRoutes, { prefix: '/v1/articles' });
+  await app.register(revisionRoutes, { prefix: '/v1/articles' });
+  await app.register(relatedRoutes, { prefix: '/v1/articles' });
+  await app.register(feedRoutes, { prefix: '/v1/feeds' });
+  await app.register(sitemapRoutes, { prefix: '/v1/sitemaps' });
+  await app.register(workflowRoutes, { prefix: '/v1/articles' });
+  await app.register(previewRoutes, { prefix: '/v1' });
+  await app.register(authRoutes, { prefix: '/v1/auth' });
+  await app.register(userRoutes, { prefix: '/v1/users' });
+  await app.register(tokenRoutes, { prefix: '/v1/tokens' });
+  await app.register(auditRoutes, { prefix: '/v1/audit' });
 
   app.get('/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(scalar, { routePrefix: '/docs', configuration: { url: '/v1/openapi.json', title: 'Dateline API' } });

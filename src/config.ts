@@ -10,10 +10,22 @@ export const ConfigSchema = Type.Object({
   LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info' }),
   /** Unset: http://localhost:PORT. */
   PUBLIC_BASE_URL: Type.Optional(Type.String({ pattern: '^https?://[^\\s]+[^/]$' })),
+  /** Where readers find an article (feeds, sitemaps): {locale}, {category}, {slug}. Unset: PUBLIC_BASE_URL/{locale}/{category}/{slug}. */
+  FRONTEND_URL_PATTERN: Type.Optional(Type.String({ maxLength: 2048, pattern: '^https?://[^\\s]*\\{slug\\}[^\\s]*$' })),
   /** Unset: on for embedded PGlite, off for a PostgreSQL server (server.ts decides). */
   SEED_DEMO: Type.Optional(Type.Boolean()),
   BODY_LIMIT: Type.Integer({ minimum: 1024, maximum: 50 * 1024 * 1024, default: 1024 * 1024 }),
   CORS_ORIGINS: Type.String({ default: '*' }),
+  /** How often the scheduler publishes and takes down due articles; 0 turns it off (another instance runs it). */
+  SCHEDULER_INTERVAL_MS: Type.Integer({ minimum: 0, maximum: 3_600_000, default: 5000 }),
+  /** Unset: a random key per process, so preview links die with it and fail on other instances. */
+  PREVIEW_SECRET: Type.Optional(Type.String({ minLength: 32, maxLength: 512 })),
+  PREVIEW_TTL_SECONDS: Type.Integer({ minimum: 60, maximum: 7 * 86_400, default: 3600 }),
+  SESSION_TTL_MINUTES: Type.Integer({ minimum: 1, maximum: 7 * 24 * 60, default: 60 }),
+  LOGIN_MAX_FAILURES_PER_ACCOUNT: Type.Integer({ minimum: 1, maximum: 10_000, default: 5 }),
+  LOGIN_MAX_FAILURES_PER_IP: Type.Integer({ minimum: 1, maximum: 100_000, default: 20 }),
+  LOGIN_FAILURE_WINDOW_MINUTES: Type.Integer({ minimum: 1, maximum: 24 * 60, default: 15 }),
+  PUBLIC_KEY_RATE_LIMIT: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 600 }),
 });
 type Env = Static<typeof ConfigSchema>;
 
@@ -25,11 +37,24 @@ export interface Config {
   dataDir: string;
   logLevel: Env['LOG_LEVEL'];
   publicBaseUrl: string;
+  /** Reader-facing article URL with {locale}, {category} (slug, or "uncategorized") and {slug}. */
+  frontendUrlPattern: string;
   /** undefined when SEED_DEMO is unset: the server then seeds only an embedded database. */
   seedDemo?: boolean;
   bodyLimit: number;
   /** '*' or a list of allowed origins. */
   corsOrigins: '*' | string[];
+  /** 0: the scheduler does not run in this process. */
+  schedulerIntervalMs: number;
+  /** HMAC key for preview links; undefined: one is made up at start (see preview-routes.ts). */
+  previewSecret?: string;
+  previewTtlSeconds: number;
+  /** Lifetime of a login session. */
+  sessionTtlMinutes: number;
+  /** Failed logins allowed per email and per client IP within the window; more get a 429. */
+  loginLimits: { perAccount: number; perIp: number; windowMinutes: number };
+  /** Requests per minute for each public read key. */
+  publicKeyRateLimit: number;
 }
 
 export class ConfigError extends Error {}
@@ -38,7 +63,9 @@ export class ConfigError extends Error {}
 const HINTS: Partial<Record<keyof typeof ConfigSchema.properties, string>> = {
   DATABASE_URL: 'must be a postgres:// or postgresql:// URL',
   PUBLIC_BASE_URL: 'must be an http:// or https:// URL without a trailing slash',
+  FRONTEND_URL_PATTERN: 'must be an http:// or https:// URL containing {slug}, e.g. https://news.example/{locale}/{category}/{slug}',
   SEED_DEMO: 'must be true or false',
+  PREVIEW_SECRET: 'must be at least 32 characters',
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -60,8 +87,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const name = first.instancePath.replace(/^\//, '') as keyof typeof ConfigSchema.properties;
     const allowed = (ConfigSchema.properties[name] as { enum?: string[] } | undefined)?.enum;
     const message = HINTS[name] ?? (allowed ? `must be one of ${allowed.join(', ')}` : first.message);
-    // A database URL may carry a password: name the variable, never echo it.
-    const shown = name === 'DATABASE_URL' ? '' : `=${JSON.stringify(env[name] ?? '')}`;
+    // A database URL may carry a password and the preview key is a secret: name the variable, never echo it.
+    const shown = name === 'DATABASE_URL' || name === 'PREVIEW_SECRET' ? '' : `=${JSON.stringify(env[name] ?? '')}`;
     throw new ConfigError(`Invalid environment variable ${name}${shown}: ${message}`);
   }
   const e = converted as Env;
@@ -72,8 +99,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: e.DATA_DIR,
     logLevel: e.LOG_LEVEL,
     publicBaseUrl: e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`,
+    frontendUrlPattern: e.FRONTEND_URL_PATTERN ?? `${e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`}/{locale}/{category}/{slug}`,
     seedDemo: e.SEED_DEMO,
     bodyLimit: e.BODY_LIMIT,
     corsOrigins: e.CORS_ORIGINS === '*' ? '*' : e.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
+    schedulerIntervalMs: e.SCHEDULER_INTERVAL_MS,
+    previewSecret: e.PREVIEW_SECRET,
+    previewTtlSeconds: e.PREVIEW_TTL_SECONDS,
+    sessionTtlMinutes: e.SESSION_TTL_MINUTES,
+    loginLimits: {
+      perAccount: e.LOGIN_MAX_FAILURES_PER_ACCOUNT,
+      perIp: e.LOGIN_MAX_FAILURES_PER_IP,
+      windowMinutes: e.LOGIN_FAILURE_WINDOW_MINUTES,
+    },
+    publicKeyRateLimit: e.PUBLIC_KEY_RATE_LIMIT,
   };
 }

@@ -21,16 +21,34 @@ export function openApiInfo(config: Config) {
     security: [{}, { bearerAuth: [] }] as Array<Record<string, string[]>>,
     tags: [
       { name: 'articles', description: 'News articles and their translations.' },
+      {
+        name: 'workflow',
+        description:
+          'Editorial states and their actions (draft → in_review → scheduled → published → unpublished, plus archived), corrections and preview links.',
+      },
+      { name: 'revisions', description: 'The history of an article: numbered snapshots, field-level diffs, restore as a new edit.' },
       { name: 'categories', description: 'Sections of the site, as a tree.' },
       { name: 'tags', description: 'Keywords attached to articles.' },
       { name: 'authors', description: 'People credited on articles.' },
       { name: 'sources', description: 'Agencies and outlets an article relies on.' },
+      { name: 'feeds', description: 'RSS, Atom and JSON Feed of the latest public articles, per locale.' },
+      { name: 'sitemaps', description: 'XML sitemaps for search engines, with hreflang alternates, and a Google News sitemap.' },
       { name: 'site', description: 'Site-wide settings: locales, time zone, footer.' },
+      { name: 'auth', description: 'Log in with email and password for a short-lived session token; log out.' },
+      { name: 'users', description: 'Newsroom accounts and their roles (admin only).' },
+      { name: 'tokens', description: 'API tokens and public read keys (tokens:manage).' },
+      { name: 'audit', description: 'The append-only log of every write and login: who, what, when, from where (admin only).' },
       { name: 'health', description: 'Liveness and readiness probes.' },
     ],
     components: {
       securitySchemes: {
-        bearerAuth: { type: 'http' as const, scheme: 'bearer', description: 'An API token created with `npm run token:create`.' },
+        bearerAuth: {
+          type: 'http' as const,
+          scheme: 'bearer',
+          description:
+            'An API token (`dl_...`, from `POST /v1/tokens` or `npm run token:create`), a public read key (`dlp_...`), ' +
+            'or a session token (`dls_...`) from `POST /v1/auth/login`.',
+        },
       },
     },
   };

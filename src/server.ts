@@ -3,11 +3,13 @@ import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app.js';
 import { ensureAdminToken, wantsDemoSeed } from './bootstrap.js';
 import { configFromEnv, describeError, openConfiguredDatabase } from './cli/common.js';
+import { startScheduler } from './modules/articles/scheduler.js';
 import { seedDemo } from './seed/demo.js';
 
 const config = configFromEnv();
 const database = await openConfiguredDatabase(config);
 const app = await buildApp({ config, database });
+let scheduler: { stop(): Promise<void> } | undefined;
 
 try {
   await database.migrate();
@@ -22,11 +24,16 @@ try {
 
   if (wantsDemoSeed(config, database.engine)) await seedDemo(database.db, (msg) => app.log.info(msg));
 
+  // Due publications and take-downs, every few seconds; stopped below before the database closes.
+  if (config.schedulerIntervalMs > 0) scheduler = startScheduler(app, config.schedulerIntervalMs);
+  else app.log.info('SCHEDULER_INTERVAL_MS=0: this instance does not publish scheduled articles');
+
   // SIGTERM/SIGINT: stop accepting, let in-flight requests finish, close the database, exit 0.
   // A second signal, or still closing after 10 s, exits 1 at once.
   closeWithGrace({ delay: 10_000, logger: { error: (msg: unknown) => app.log.error(msg) } }, async ({ signal, err }) => {
     if (err) app.log.error({ err }, 'closing after an uncaught error');
     else app.log.info(`${signal ?? 'exit'}: closing after in-flight requests finish`);
+    await scheduler?.stop();
     await app.close();
     await database.close();
     app.log.info('closed');
@@ -36,6 +43,7 @@ try {
   app.log.info(`API reference at ${config.publicBaseUrl}/docs (spec at ${config.publicBaseUrl}/v1/openapi.json)`);
 } catch (err) {
   app.log.fatal({ err }, `could not start: ${describeError(err)}`);
+  await scheduler?.stop().catch(() => {});
   await app.close().catch(() => {});
   await database.close().catch(() => {});
   process.exit(1);

@@ -10,6 +10,10 @@ t.test('articles', async (t) => {
   const f = factories(app.db);
   await f.bilingualSite();
   const count = async () => (await app.inject({ url: '/v1/articles?meta=total', headers: auth })).json().meta.total as number;
+  /** Headers for a write to one article: the token and the ETag of its current version. */
+  const ifMatch = async (id: string) => ({ ...auth, 'if-match': String((await app.inject({ url: `/v1/articles/${id}`, headers: auth })).headers.etag) });
+  /** A workflow action (the status changes only through these; see workflow.test.ts). */
+  const act = async (id: string, action: string) => app.inject({ method: 'POST', url: `/v1/articles/${id}/${action}`, headers: await ifMatch(id) });
 
   const world = await f.category({ slug: 'world', names: { en: 'World', zh: '国际' } });
   const asia = await f.category({ slug: 'asia', parentId: world.id, names: { en: 'Asia', zh: '亚洲' } });
@@ -35,7 +39,6 @@ t.test('articles', async (t) => {
           { type: 'embed', provider: 'youtube', url: 'https://www.youtube.com/watch?v=abc' },
           { type: 'heading', level: 2, text: 'What next' },
         ],
-        status: 'published',
         categoryId: asia.id,
         tagIds: [t3.id, t1.id, t2.id],
         authors: [
@@ -50,7 +53,9 @@ t.test('articles', async (t) => {
       },
     });
     t.equal(res.statusCode, 201, res.body);
-    const created = res.json().data;
+    t.equal(res.json().data.status, 'draft');
+    await act(res.json().data.id, 'submit');
+    const created = (await act(res.json().data.id, 'approve')).json().data;
     t.equal(created.slug, 'ferry-links-resume-after-the-storm');
     t.equal(created.publishedAt, created.firstPublishedAt);
     t.notMatch(created.bodyHtml, /script/);
@@ -84,7 +89,7 @@ t.test('articles', async (t) => {
     const patched = await app.inject({
       method: 'PATCH',
       url: `/v1/articles/${created.id}`,
-      headers: auth,
+      headers: await ifMatch(created.id),
       payload: { tagIds: [t2.id], sourceIds: [ap.id, cnn.id] },
     });
     t.equal(patched.statusCode, 200);
@@ -99,11 +104,11 @@ t.test('articles', async (t) => {
 
   await t.test('firstPublishedAt is set once and never moves', async (t) => {
     const { id } = await f.article({ status: 'draft', publishedAt: null });
-    const publish = (status: string) => app.inject({ method: 'PATCH', url: `/v1/articles/${id}`, headers: auth, payload: { status } });
-    const first = (await publish('published')).json().data;
+    await act(id, 'submit');
+    const first = (await act(id, 'approve')).json().data;
     t.ok(first.firstPublishedAt);
-    await publish('unpublished');
-    const again = (await publish('published')).json().data;
+    await act(id, 'unpublish');
+    const again = (await act(id, 'publish')).json().data;
     t.equal(again.firstPublishedAt, first.firstPublishedAt);
   });
 
@@ -159,7 +164,9 @@ t.test('articles', async (t) => {
     const missing = await app.inject({ method: 'POST', url: `/v1/articles/${'0'.repeat(8)}-0000-7000-8000-${'0'.repeat(12)}/translations`, headers: auth, payload: { locale: 'zh' } });
     t.equal(missing.statusCode, 404);
 
-    await app.inject({ method: 'PATCH', url: `/v1/articles/${copy.id}`, headers: auth, payload: { title: '中文标题', status: 'published' } });
+    await app.inject({ method: 'PATCH', url: `/v1/articles/${copy.id}`, headers: await ifMatch(copy.id), payload: { title: '中文标题' } });
+    await act(copy.id, 'submit');
+    await act(copy.id, 'approve');
     const zhRead = (await app.inject({ url: `/v1/articles/${copy.id}?include=tags,category,translations` })).json().data;
     t.equal(zhRead.category.name, '国际', 'embedded names follow the article locale');
     t.same(zhRead.translations.map((x: { locale: string }) => x.locale), ['en', 'zh']);
@@ -276,11 +283,11 @@ t.test('articles', async (t) => {
       t.equal(res.statusCode, 400, url);
       t.equal(res.json().errors?.[0]?.pointer, pointer, url);
     }
-    const unknown = await app.inject({ method: 'PATCH', url: `/v1/articles/${missingId}`, headers: auth, payload: { title: 'x' } });
+    const unknown = await app.inject({ method: 'PATCH', url: `/v1/articles/${missingId}`, headers: { ...auth, 'if-match': '"v1"' }, payload: { title: 'x' } });
     t.equal(unknown.statusCode, 404);
-    const emptyPatch = await app.inject({ method: 'PATCH', url: `/v1/articles/${missingId}`, headers: auth, payload: {} });
+    const emptyPatch = await app.inject({ method: 'PATCH', url: `/v1/articles/${missingId}`, headers: { ...auth, 'if-match': '"v1"' }, payload: {} });
     t.equal(emptyPatch.statusCode, 400);
-    t.equal((await app.inject({ method: 'DELETE', url: `/v1/articles/${missingId}`, headers: auth })).statusCode, 404);
+    t.equal((await app.inject({ method: 'DELETE', url: `/v1/articles/${missingId}`, headers: { ...auth, 'if-match': '"v1"' } })).statusCode, 404);
     t.equal((await app.inject({ method: 'POST', url: '/v1/articles', payload: { locale: 'en', title: 'anon' } })).statusCode, 401);
     const readOnly = await ctx.tokenWith(['content:read']);
     const forbidden = await app.inject({ method: 'POST', url: '/v1/articles', headers: { authorization: `Bearer ${readOnly}` }, payload: { locale: 'en', title: 'ro' } });
@@ -289,11 +296,44 @@ t.test('articles', async (t) => {
     t.equal(await count(), before);
   });
 
+  await t.test('writes need a current If-Match; of two concurrent edits exactly one wins', async (t) => {
+    const { id } = await f.article();
+    const read = await app.inject({ url: `/v1/articles/${id}`, headers: auth });
+    const etag = String(read.headers.etag);
+    t.match(etag, /^"v1-/);
+
+    const missing = await app.inject({ method: 'PATCH', url: `/v1/articles/${id}`, headers: auth, payload: { title: 'No precondition' } });
+    t.equal(missing.statusCode, 428);
+    t.equal(missing.json().errors[0].pointer, '/headers/if-match');
+    const garbage = await app.inject({ method: 'PATCH', url: `/v1/articles/${id}`, headers: { ...auth, 'if-match': 'yesterday' }, payload: { title: 'x' } });
+    t.equal(garbage.statusCode, 400);
+
+    const [a, b] = await Promise.all([
+      app.inject({ method: 'PATCH', url: `/v1/articles/${id}`, headers: { ...auth, 'if-match': etag }, payload: { title: 'Edit A' } }),
+      app.inject({ method: 'PATCH', url: `/v1/articles/${id}`, headers: { ...auth, 'if-match': etag }, payload: { title: 'Edit B' } }),
+    ]);
+    t.same([a.statusCode, b.statusCode].sort(), [200, 412], 'one write wins, the other is told it is stale');
+    const loser = a.statusCode === 412 ? a : b;
+    const winner = a.statusCode === 200 ? a : b;
+    t.equal(loser.json().code, 'PRECONDITION_FAILED');
+    t.equal(loser.json().etag, '"v2"', 'the problem names the current version');
+    t.match(String(winner.headers.etag), /^"v2-/, 'the write answers with the new ETag');
+    const now = (await app.inject({ url: `/v1/articles/${id}`, headers: auth })).json().data;
+    t.equal(now.title, winner.json().data.title);
+
+    const stale = await app.inject({ method: 'DELETE', url: `/v1/articles/${id}`, headers: { ...auth, 'if-match': etag } });
+    t.equal(stale.statusCode, 412);
+    t.equal((await app.inject({ url: `/v1/articles/${id}`, headers: auth })).statusCode, 200, 'a stale delete deletes nothing');
+    const anonymous = await app.inject({ method: 'PATCH', url: `/v1/articles/${id}`, payload: { nope: 1 } });
+    t.equal(anonymous.statusCode, 401, 'credentials are checked before the body');
+  });
+
   await t.test('delete removes the article and its links', async (t) => {
     const { id } = await f.article({ tagIds: [t1.id] });
-    t.equal((await app.inject({ method: 'DELETE', url: `/v1/articles/${id}`, headers: auth })).statusCode, 204);
+    t.equal((await app.inject({ method: 'DELETE', url: `/v1/articles/${id}`, headers: await ifMatch(id) })).statusCode, 204);
     t.equal((await app.inject({ url: `/v1/articles/${id}`, headers: auth })).statusCode, 404);
-    const tagDelete = await app.inject({ method: 'DELETE', url: `/v1/tags/${t2.id}`, headers: auth });
+    const tagEtag = String((await app.inject({ url: `/v1/tags/${t2.id}`, headers: auth })).headers.etag);
+    const tagDelete = await app.inject({ method: 'DELETE', url: `/v1/tags/${t2.id}`, headers: { ...auth, 'if-match': tagEtag } });
     t.equal(tagDelete.statusCode, 409, 'a tag still used by an article cannot be deleted');
   });
 });

@@ -8,7 +8,11 @@ t.test('authors', async (t) => {
 
   const create = (body: unknown, headers: Record<string, string> = auth) =>
     app.inject({ method: 'POST', url: '/v1/authors', headers, payload: body as object });
-  const patch = (id: string, body: unknown) => app.inject({ method: 'PATCH', url: `/v1/authors/${id}`, headers: auth, payload: body as object });
+  /** PATCH and DELETE need If-Match: the ETag of a fresh read (a made-up one for ids that do not exist). */
+  const ifMatch = async (id: string) => ({ ...auth, 'if-match': String((await app.inject({ url: `/v1/authors/${id}`, headers: auth })).headers.etag ?? '"v1"') });
+  const patch = async (id: string, body: unknown) =>
+    app.inject({ method: 'PATCH', url: `/v1/authors/${id}`, headers: await ifMatch(id), payload: body as object });
+  const remove = async (id: string) => app.inject({ method: 'DELETE', url: `/v1/authors/${id}`, headers: await ifMatch(id) });
   const total = async () => (await app.inject({ url: '/v1/authors?meta=total' })).json().meta.total as number;
   const slugs = (body: { data: Array<{ slug: string }> }) => body.data.map((a) => a.slug);
 
@@ -38,7 +42,7 @@ t.test('authors', async (t) => {
     t.equal(upd.json().data.email, null);
     t.same(upd.json().data.bios, { en: 'Economics desk.', vi: 'Ban kinh tế.' }, 'fields not sent keep their values');
 
-    const del = await app.inject({ method: 'DELETE', url: `/v1/authors/${author.id}`, headers: auth });
+    const del = await remove(author.id);
     t.equal(del.statusCode, 204);
     t.equal((await app.inject({ url: `/v1/authors/${author.id}` })).statusCode, 404);
   });
@@ -112,7 +116,7 @@ t.test('authors', async (t) => {
   await t.test('an author credited on an article cannot be deleted', async (t) => {
     const author = await make.author();
     await make.article({ authors: [{ authorId: author.id, role: 'writer' }] });
-    const res = await app.inject({ method: 'DELETE', url: `/v1/authors/${author.id}`, headers: auth });
+    const res = await remove(author.id);
     t.equal(res.statusCode, 409);
     t.equal(res.json().code, 'CONFLICT');
     t.equal((await app.inject({ url: `/v1/authors/${author.id}` })).statusCode, 200, 'still there');
@@ -160,7 +164,7 @@ t.test('authors', async (t) => {
   await t.test('unknown ids are 404, bad query parameters are 400', async (t) => {
     const missing = '0198a1b2-0000-7000-8000-00000000beef';
     t.equal((await patch(missing, { name: 'Ghost' })).statusCode, 404);
-    t.equal((await app.inject({ method: 'DELETE', url: `/v1/authors/${missing}`, headers: auth })).statusCode, 404);
+    t.equal((await remove(missing)).statusCode, 404);
     for (const [url, pointer] of [
       ['/v1/authors/not-a-uuid', '/params/id'],
       ['/v1/authors?nope=1', '/query/nope'],

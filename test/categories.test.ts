@@ -1,6 +1,7 @@
 import t from 'tap';
 import { sql } from 'drizzle-orm';
 import { categoryDescendantIds, categoryDescendantsQuery, getCategoryAncestors, updateCategory } from '../src/modules/categories/service.js';
+import { systemContext } from '../src/http/context.js';
 import { buildTestApp } from './helpers/app.js';
 import { factories } from './helpers/factories.js';
 
@@ -17,7 +18,11 @@ t.test('categories', async (t) => {
 
   const create = (body: unknown, headers: Record<string, string> = auth) =>
     app.inject({ method: 'POST', url: '/v1/categories', headers, payload: body as object });
-  const patch = (id: string, body: unknown) => app.inject({ method: 'PATCH', url: `/v1/categories/${id}`, headers: auth, payload: body as object });
+  /** PATCH and DELETE need If-Match: the ETag of a fresh read (a made-up one for ids that do not exist). */
+  const ifMatch = async (id: string) => ({ ...auth, 'if-match': String((await app.inject({ url: `/v1/categories/${id}`, headers: auth })).headers.etag ?? '"v1"') });
+  const patch = async (id: string, body: unknown) =>
+    app.inject({ method: 'PATCH', url: `/v1/categories/${id}`, headers: await ifMatch(id), payload: body as object });
+  const remove = async (id: string) => app.inject({ method: 'DELETE', url: `/v1/categories/${id}`, headers: await ifMatch(id) });
   const get = async (id: string, query = '') => (await app.inject({ url: `/v1/categories/${id}${query}` })).json().data;
   const total = async () => (await app.inject({ url: '/v1/categories?meta=total' })).json().meta.total as number;
   const slugs = (body: { data: Array<{ slug: string }> }) => body.data.map((c) => c.slug);
@@ -51,10 +56,10 @@ t.test('categories', async (t) => {
     t.equal(upd.json().data.description, 'From Tokyo to Sydney');
     t.same(upd.json().data.names, { en: 'Asia', zh: '亚洲' }, 'fields not sent keep their values');
 
-    const del = await app.inject({ method: 'DELETE', url: `/v1/categories/${asia.id}`, headers: auth });
+    const del = await remove(asia.id);
     t.equal(del.statusCode, 204);
     t.equal((await app.inject({ url: `/v1/categories/${asia.id}` })).statusCode, 404);
-    t.equal((await app.inject({ method: 'DELETE', url: `/v1/categories/${world.id}`, headers: auth })).statusCode, 204);
+    t.equal((await remove(world.id)).statusCode, 204);
   });
 
   await t.test('the tree nests children by position then slug, in the requested locale', async (t) => {
@@ -155,7 +160,7 @@ t.test('categories', async (t) => {
     for (let i = 0; i < 5; i++) {
       const a = await make.category();
       const b = await make.category();
-      const results = await Promise.allSettled([updateCategory(app.db, a.id, { parentId: b.id }), updateCategory(app.db, b.id, { parentId: a.id })]);
+      const results = await Promise.allSettled([updateCategory(app.db, a.id, { parentId: b.id }, systemContext()), updateCategory(app.db, b.id, { parentId: a.id }, systemContext())]);
       const refused = results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason.status);
       t.same(refused, [422], 'one move wins, the other would close a loop');
       t.ok([(await get(a.id)).parentId, (await get(b.id)).parentId].includes(null), 'one of them is still top level');
@@ -165,14 +170,14 @@ t.test('categories', async (t) => {
   await t.test('a category with subcategories or articles cannot be deleted', async (t) => {
     const parent = await make.category({ slug: 'keep-parent' });
     const child = await make.category({ slug: 'keep-child', parentId: parent.id });
-    const res = await app.inject({ method: 'DELETE', url: `/v1/categories/${parent.id}`, headers: auth });
+    const res = await remove(parent.id);
     t.equal(res.statusCode, 409);
     t.equal(res.json().code, 'CONFLICT');
     t.match(res.json().detail, /1 subcategories/);
     t.equal((await app.inject({ url: `/v1/categories/${parent.id}` })).statusCode, 200, 'still there');
 
     await make.article({ categoryId: child.id });
-    const used = await app.inject({ method: 'DELETE', url: `/v1/categories/${child.id}`, headers: auth });
+    const used = await remove(child.id);
     t.equal(used.statusCode, 409);
     t.match(used.json().detail, /1 articles/);
     t.equal((await app.inject({ url: `/v1/categories/${child.id}` })).statusCode, 200, 'still there');
@@ -266,7 +271,7 @@ t.test('categories', async (t) => {
     t.equal((await app.inject({ url: `/v1/categories/${missing}` })).statusCode, 404);
     t.equal((await patch(missing, { position: 1 })).statusCode, 404);
     t.equal((await patch(missing, { parentId: missing })).statusCode, 404, 'a missing category is reported before its parent');
-    t.equal((await app.inject({ method: 'DELETE', url: `/v1/categories/${missing}`, headers: auth })).statusCode, 404);
+    t.equal((await remove(missing)).statusCode, 404);
     const notUuid = await app.inject({ url: '/v1/categories/not-a-uuid' });
     t.equal(notUuid.statusCode, 400);
     t.equal(notUuid.json().errors[0].pointer, '/params/id');

@@ -212,13 +212,13 @@ t.test('an embedded data directory is opened by one process at a time', async (t
   await t.rejects(openDatabase({ dataDir }), /already open/);
   await first.close();
   const again = await openDatabase({ dataDir });
-  t.pass('reopened once the first one closed');
+  t.equal(again.engine, 'pglite', 'reopened once the first one closed');
   await again.close();
 
   const held = t.testdir({ 'dateline.pid': String(process.ppid) });
   await t.rejects(openDatabase({ dataDir: held }), /in use by process \d+/, 'a live process holds it');
   const stale = t.testdir({ 'dateline.pid': String(spawnSync('true').pid) });
   const reclaimed = await openDatabase({ dataDir: stale });
-  t.pass('a pid file left by a dead process is taken over');
+  t.equal(reclaimed.engine, 'pglite', 'a pid file left by a dead process is taken over');
   await reclaimed.close();
 });

@@ -8,7 +8,11 @@ t.test('sources', async (t) => {
 
   const create = (body: unknown, headers: Record<string, string> = auth) =>
     app.inject({ method: 'POST', url: '/v1/sources', headers, payload: body as object });
-  const patch = (id: string, body: unknown) => app.inject({ method: 'PATCH', url: `/v1/sources/${id}`, headers: auth, payload: body as object });
+  /** PATCH and DELETE need If-Match: the ETag of a fresh read (a made-up one for ids that do not exist). */
+  const ifMatch = async (id: string) => ({ ...auth, 'if-match': String((await app.inject({ url: `/v1/sources/${id}`, headers: auth })).headers.etag ?? '"v1"') });
+  const patch = async (id: string, body: unknown) =>
+    app.inject({ method: 'PATCH', url: `/v1/sources/${id}`, headers: await ifMatch(id), payload: body as object });
+  const remove = async (id: string) => app.inject({ method: 'DELETE', url: `/v1/sources/${id}`, headers: await ifMatch(id) });
   const total = async () => (await app.inject({ url: '/v1/sources?meta=total' })).json().meta.total as number;
   const slugs = (body: { data: Array<{ slug: string }> }) => body.data.map((s) => s.slug);
 
@@ -36,7 +40,7 @@ t.test('sources', async (t) => {
     t.equal(upd.json().data.shortName, 'AFP', 'fields not sent keep their values');
     t.equal(upd.json().data.slug, 'afp', 'the slug does not follow a renamed source');
 
-    const del = await app.inject({ method: 'DELETE', url: `/v1/sources/${afp.id}`, headers: auth });
+    const del = await remove(afp.id);
     t.equal(del.statusCode, 204);
     t.equal((await app.inject({ url: `/v1/sources/${afp.id}` })).statusCode, 404);
   });
@@ -76,7 +80,7 @@ t.test('sources', async (t) => {
   await t.test('a source cited by an article cannot be deleted', async (t) => {
     const source = await make.source();
     await make.article({ sourceIds: [source.id] });
-    const res = await app.inject({ method: 'DELETE', url: `/v1/sources/${source.id}`, headers: auth });
+    const res = await remove(source.id);
     t.equal(res.statusCode, 409);
     t.equal(res.json().code, 'CONFLICT');
     t.equal((await app.inject({ url: `/v1/sources/${source.id}` })).statusCode, 200, 'still there');
@@ -124,7 +128,7 @@ t.test('sources', async (t) => {
     const missing = '0198a1b2-0000-7000-8000-00000000beef';
     t.equal((await app.inject({ url: `/v1/sources/${missing}` })).statusCode, 404);
     t.equal((await patch(missing, { kind: 'agency' })).statusCode, 404);
-    t.equal((await app.inject({ method: 'DELETE', url: `/v1/sources/${missing}`, headers: auth })).statusCode, 404);
+    t.equal((await remove(missing)).statusCode, 404);
     for (const [url, pointer] of [
       ['/v1/sources/not-a-uuid', '/params/id'],
       ['/v1/sources?nope=1', '/query/nope'],

@@ -18,11 +18,12 @@ t.test('tags', async (t) => {
     t.equal(zh.statusCode, 200);
     t.equal(zh.json().data.name, '气候变化');
 
-    const upd = await app.inject({ method: 'PATCH', url: `/v1/tags/${tag.id}`, headers: auth, payload: { slug: 'climate' } });
+    // The create response's ETag is good for the first If-Match.
+    const upd = await app.inject({ method: 'PATCH', url: `/v1/tags/${tag.id}`, headers: { ...auth, 'if-match': String(res.headers.etag) }, payload: { slug: 'climate' } });
     t.equal(upd.statusCode, 200);
     t.equal(upd.json().data.slug, 'climate');
 
-    const del = await app.inject({ method: 'DELETE', url: `/v1/tags/${tag.id}`, headers: auth });
+    const del = await app.inject({ method: 'DELETE', url: `/v1/tags/${tag.id}`, headers: { ...auth, 'if-match': String(upd.headers.etag) } });
     t.equal(del.statusCode, 204);
     t.equal((await app.inject({ url: `/v1/tags/${tag.id}` })).statusCode, 404);
   });

@@ -42,6 +42,10 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   const logger = options.onQuery ? { logQuery: (query: string) => options.onQuery!(query) } : undefined;
   if (options.url) {
     const pool = new pg.Pool({ connectionString: options.url, max: 10 });
+    // An idle connection the server closes (restart, failover, DROP DATABASE ... FORCE while the pool is
+    // ending) is reported on the pool; unheard, that 'error' would crash the process. The pool drops the
+    // connection and the next query opens a new one, so there is nothing else to do.
+    pool.on('error', () => {});
     const db = drizzlePg({ client: pool, schema, casing: 'snake_case', logger });
     return {
       db,

@@ -25,10 +25,18 @@ function notModified(request: FastifyRequest, reply: FastifyReply, etag: string)
   return false;
 }
 
+/** Strong ETag: the row version (when the response is one resource) plus a hash of these exact bytes. */
+function etagOf(reply: FastifyReply, payload: unknown): string {
+  const hash = typeof payload === 'string' || Buffer.isBuffer(payload) ? createHash('sha1').update(payload).digest('base64url').slice(0, 16) : 'x';
+  return reply.resourceVersion !== undefined ? `"v${reply.resourceVersion}-${hash}"` : `"${hash}"`;
+}
+
 export function registerCaching(app: FastifyInstance) {
   app.addHook('onSend', async (request, reply, payload) => {
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       if (!reply.hasHeader('cache-control')) reply.header('cache-control', PRIVATE_CACHE_CONTROL);
+      // Writes answer with the new version, ready for the next If-Match.
+      if (reply.resourceVersion !== undefined && reply.statusCode < 300) reply.header('etag', etagOf(reply, payload));
       return payload;
     }
     if (reply.statusCode !== 200) return payload;
@@ -38,7 +46,7 @@ export function registerCaching(app: FastifyInstance) {
     }
     reply.header('vary', 'Authorization, Accept');
     if (typeof payload !== 'string' && !Buffer.isBuffer(payload)) return payload;
-    const etag = `"${createHash('sha1').update(payload).digest('base64url')}"`;
+    const etag = etagOf(reply, payload);
     reply.header('etag', etag);
     if (notModified(request, reply, etag)) {
       reply.code(304);

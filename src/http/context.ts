@@ -11,6 +11,8 @@ export interface WriteContext {
   requestId: string | null;
   /** Set for logged-in users: role and author link decide what is "own". */
   user?: { id: string; role: 'admin' | 'editor' | 'author' | 'contributor'; authorId: string | null };
+  /** The version named by If-Match; updates and deletes refuse with 412 when the row has moved on. */
+  expectedVersion?: number;
 }
 
 /** For the seed, the scheduler, CLIs and tests: no request behind the change. */
@@ -28,5 +30,5 @@ export function requestContext(request: FastifyRequest, now: Date): WriteContext
     : p.kind === 'session' && p.user
       ? { type: 'user', id: p.user.id, name: p.name }
       : { type: 'token', id: p.id, name: p.name };
-  return { now, actor, ip: request.ip ?? null, requestId: String(request.id), user: p?.user };
+  return { now, actor, ip: request.ip ?? null, requestId: String(request.id), user: p?.user, expectedVersion: request.expectedVersion };
 }

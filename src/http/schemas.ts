@@ -74,6 +74,13 @@ export const HttpUrl = Type.String({ format: 'uri', pattern: '^https?://', maxLe
 /** `?locale=` for reads that localize names. */
 export const LocaleQuery = Type.Object({ locale: Type.Optional(LocaleCode) }, { additionalProperties: false });
 
+/** Declares If-Match for writes to one resource; requireIfMatch answers 428 when it is missing. */
+export const IfMatchHeader = Type.Object({
+  'if-match': Type.Optional(
+    Type.String({ maxLength: 200, description: 'Required: the ETag from your last read of this resource (428 without it, 412 when stale).', examples: ['"v3-8fQx0a1b2c3d4e5f"'] }),
+  ),
+});
+
 export const IdParams = Type.Object({ id: Uuid }, { additionalProperties: false });
 
 /** { data } envelope for a single item. */
@@ -106,14 +113,16 @@ export const MetaParam = Type.Enum(['total'], { description: 'meta=total adds me
 export function problemResponses(...statuses: number[]) {
   const descriptions: Record<number, string> = {
     400: 'Malformed request: bad parameter, body or JSON.',
-    401: 'Missing, invalid, expired or revoked bearer token.',
-    403: 'The token lacks the needed scope.',
+    401: 'Missing, invalid, expired or revoked bearer token or session.',
+    403: 'The credential lacks the needed scope, or the user\'s role does not allow this on this resource.',
     404: 'No such resource.',
     409: 'Conflicts with the current state (duplicate slug, row still in use).',
+    412: 'If-Match names an older version: read the resource again (the problem carries the current etag).',
     413: 'Body larger than the configured limit.',
     414: 'URI or path parameter too long.',
     415: 'Unsupported Content-Type.',
     422: 'Well-formed but refers to missing rows or breaks a rule.',
+    428: 'If-Match is required for this write.',
     429: 'Too many requests.',
     500: 'Unexpected error; details are in the server log under the request id.',
     503: 'The database is unreachable or the server is shutting down.',

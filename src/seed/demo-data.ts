@@ -40,6 +40,7 @@ export const IMAGE_HOST = 'https://images.demo.dateline.dev';
 
 export const siteSettings: SiteSettings = {
   name: { en: 'Dateline Demo', zh: 'Dateline 演示站' },
+  description: { en: 'Invented news from a bilingual demo newsroom.', zh: '一个双语演示新闻编辑部的虚构新闻。' },
   locales: [
     { code: 'en', name: 'English' },
     { code: 'zh', name: '中文' },

@@ -34,7 +34,8 @@ export async function seedDemo(db: Db, log: (msg: string) => void, now = new Dat
       return false;
     }
 
-    await replaceSiteSettings(tx, siteSettings, now);
+    const seedContext = systemContext(now, 'demo seed');
+    await replaceSiteSettings(tx, siteSettings, seedContext);
 
     // Parents come first in the data; position is the order among siblings.
     const categoryIds = new Map<string, string>();
@@ -43,15 +44,15 @@ export async function seedDemo(db: Db, log: (msg: string) => void, now = new Dat
       const parentId = c.parent ? idOf(categoryIds, c.parent, 'category') : null;
       const position = siblings.get(c.parent ?? '') ?? 0;
       siblings.set(c.parent ?? '', position + 1);
-      const created = await createCategory(tx, { slug: c.slug, parentId, position, names: c.names, descriptions: c.descriptions }, now);
+      const created = await createCategory(tx, { slug: c.slug, parentId, position, names: c.names, descriptions: c.descriptions }, seedContext);
       categoryIds.set(c.slug, created.id);
     }
     const tagIds = new Map<string, string>();
-    for (const t of tags) tagIds.set(t.slug, (await createTag(tx, { slug: t.slug, names: t.names }, now)).id);
+    for (const t of tags) tagIds.set(t.slug, (await createTag(tx, { slug: t.slug, names: t.names }, seedContext)).id);
     const authorIds = new Map<string, string>();
-    for (const a of authors) authorIds.set(a.slug, (await createAuthor(tx, a, now)).id);
+    for (const a of authors) authorIds.set(a.slug, (await createAuthor(tx, a, seedContext)).id);
     const sourceIds = new Map<string, string>();
-    for (const s of sources) sourceIds.set(s.slug, (await createSource(tx, s, now)).id);
+    for (const s of sources) sourceIds.set(s.slug, (await createSource(tx, s, seedContext)).id);
 
     const byline = (list: DemoArticle['authors']) => list.map(([slug, role]) => ({ authorId: idOf(authorIds, slug, 'author'), role }));
 

@@ -21,6 +21,13 @@ export interface TestContext {
   /** Moves the app's clock; starts at the real time. */
   clock: { now: Date; set(d: Date | string): void; advance(ms: number): void };
   tokenWith(scopes: Scope[]): Promise<string>;
+  /** Every log line the app wrote, as JSON text; empty unless buildTestApp was asked to capture logs. */
+  logs: string[];
+}
+
+export interface TestAppOptions {
+  /** Log at trace level into `logs` instead of discarding the log. */
+  captureLogs?: boolean;
 }
 
 async function freshDatabase(): Promise<{ url?: string; drop(): Promise<void> }> {
@@ -44,7 +51,7 @@ async function freshDatabase(): Promise<{ url?: string; drop(): Promise<void> }>
   };
 }
 
-export async function buildTestApp(t: Teardown, env: Record<string, string> = {}): Promise<TestContext> {
+export async function buildTestApp(t: Teardown, env: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestContext> {
   const fresh = await freshDatabase();
   const queries = { count: 0, reset() { queries.count = 0; } };
   const database = await openDatabase({ url: fresh.url, onQuery: () => { queries.count++; } });
@@ -55,7 +62,9 @@ export async function buildTestApp(t: Teardown, env: Record<string, string> = {}
     advance(ms: number) { clock.now = new Date(clock.now.getTime() + ms); },
   };
   const config = loadConfig({ LOG_LEVEL: 'silent', PUBLIC_BASE_URL: 'http://dateline.test', ...env });
-  const app = await buildApp({ config, database, logger: false, now: () => clock.now });
+  const logs: string[] = [];
+  const logger = options.captureLogs ? { level: 'trace', stream: { write: (line: string) => logs.push(line) } } : false;
+  const app = await buildApp({ config, database, logger, now: () => clock.now });
   await app.ready();
   t.teardown(async () => {
     await app.close();
@@ -70,5 +79,6 @@ export async function buildTestApp(t: Teardown, env: Record<string, string> = {}
     queries,
     clock,
     tokenWith: async (scopes) => (await createToken(database.db, { name: 'scoped', scopes })).secret,
+    logs,
   };
 }

@@ -1,4 +1,5 @@
 // Storage for articles and their ordered links to tags, authors and sources.
+import { sql } from 'drizzle-orm';
 import { index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
 import { authors, categories, sources, tags, timestamps } from './taxonomy.js';
 
@@ -75,6 +76,8 @@ export const articles = pgTable(
     index().on(t.status, t.publishedAt, t.id),
     index().on(t.categoryId, t.publishedAt),
     index().on(t.locale, t.publishedAt),
+    // Matches the default list order (publishedAt DESC, id) used by keyset pagination.
+    index('articles_public_order_idx').on(t.status, sql`(COALESCE(${t.publishedAt}, '-infinity'::timestamptz)) DESC`, t.id),
     index().on(t.status, t.publishAt),
     index().on(t.status, t.unpublishAt),
   ],

@@ -57,6 +57,10 @@ export function toArticle(row: ArticleRow, rel: Relations, include: Set<Include>
     status: row.status,
     publishedAt: iso(row.publishedAt),
     firstPublishedAt: iso(row.firstPublishedAt),
+    publishAt: iso(row.publishAt),
+    unpublishAt: iso(row.unpublishAt),
+    embargoUntil: iso(row.embargoUntil),
+    corrections: row.corrections ?? [],
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
     category: row.categoryId
@@ -108,6 +112,16 @@ export async function getArticleBySlug(db: Db, locale: string, slug: string, opt
     .select()
     .from(articles)
     .where(and(eq(articles.locale, locale), eq(articles.slug, slug), visibleTo(viewer)));
+  if (!row) throw notFound('Article');
+  return { article: (await present(db, [row], opts, viewer))[0], row };
+}
+
+/**
+ * One article whatever its state: a signed preview link names it and grants exactly it. Its includes
+ * (translations) still follow `viewer`, so the link reveals no other unpublished article.
+ */
+export async function getArticleForPreview(db: Db, id: string, opts: ReadOptions, viewer: Viewer) {
+  const [row] = await db.select().from(articles).where(eq(articles.id, id));
   if (!row) throw notFound('Article');
   return { article: (await present(db, [row], opts, viewer))[0], row };
 }

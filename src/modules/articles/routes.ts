@@ -1,10 +1,11 @@
 // /v1/articles: reads for front ends (published only when anonymous) and writes for editorial tools.
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../../app.js';
-import { canReadDrafts, requireScope } from '../../http/auth.js';
+import { canPreview, canReadDrafts, requireScope } from '../../http/auth.js';
+import { requireIfMatch, setVersion } from '../../http/concurrency.js';
 import { requestContext } from '../../http/context.js';
 import { listReply } from '../../http/list.js';
-import { IdParams, ItemEnvelope, ListEnvelope, NOT_MODIFIED, problemResponses, READ_ERRORS, ref, WRITE_ERRORS } from '../../http/schemas.js';
+import { IdParams, IfMatchHeader, ItemEnvelope, ListEnvelope, NOT_MODIFIED, problemResponses, READ_ERRORS, ref, WRITE_ERRORS } from '../../http/schemas.js';
 import { getArticle, getArticleBySlug, listArticles, listTranslations } from './queries.js';
 import {
   Article,
@@ -22,15 +23,21 @@ import Type from 'typebox';
 
 const tags = ['articles'];
 const security = [{ bearerAuth: [] }];
-const write = { preHandler: requireScope('content:write') };
+const write = { onRequest: requireScope('content:write') };
+// Scope first (401/403), then the precondition (428/400), as clients expect.
+const writeExisting = { onRequest: [requireScope('content:write'), requireIfMatch] };
 const readDescription =
-  'Anonymous callers see only published articles whose publishedAt has passed; a token with content:read also sees drafts.';
+  'Anonymous callers see only published articles whose publishedAt has passed, whose embargo has lifted and whose unpublishAt has not come; ' +
+  'a token with preview:read also sees scheduled and embargoed ones, and one with content:read sees drafts too.';
 
 export default async function articleRoutes(app: App) {
-  const viewer = (request: FastifyRequest) => ({ canReadDrafts: canReadDrafts(request), now: app.now() });
-  /** The full article as editors see it, for write responses. */
-  const editorView = async (id: string) =>
-    (await getArticle(app.db, id, {}, { canReadDrafts: true, now: app.now() })).article as Article;
+  const viewer = (request: FastifyRequest) => ({ canReadDrafts: canReadDrafts(request), canPreview: canPreview(request), now: app.now() });
+  /** The full article as editors see it, for write responses, with the ETag of its new version. */
+  const editorView = async (id: string, reply: FastifyReply) => {
+    const { article, row } = await getArticle(app.db, id, {}, { canReadDrafts: true, now: app.now() });
+    setVersion(reply, row.version);
+    return article as Article;
+  };
 
   app.get(
     '/',
@@ -66,6 +73,7 @@ export default async function articleRoutes(app: App) {
     async (request, reply) => {
       const { article, row } = await getArticleBySlug(app.db, request.params.locale, request.params.slug, request.query, viewer(request));
       reply.header('last-modified', row.updatedAt.toUTCString()).header('content-language', row.locale);
+      setVersion(reply, row.version);
       return { data: article };
     },
   );
@@ -86,6 +94,7 @@ export default async function articleRoutes(app: App) {
     async (request, reply) => {
       const { article, row } = await getArticle(app.db, request.params.id, request.query, viewer(request));
       reply.header('last-modified', row.updatedAt.toUTCString()).header('content-language', row.locale);
+      setVersion(reply, row.version);
       return { data: article };
     },
   );
@@ -121,7 +130,7 @@ export default async function articleRoutes(app: App) {
     async (request, reply) => {
       const { id } = await createArticle(app.db, request.body, requestContext(request, app.now()));
       reply.code(201).header('location', `/v1/articles/${id}`);
-      return { data: await editorView(id) };
+      return { data: await editorView(id, reply) };
     },
   );
 
@@ -144,14 +153,14 @@ export default async function articleRoutes(app: App) {
     async (request, reply) => {
       const { id } = await createTranslation(app.db, request.params.id, request.body, requestContext(request, app.now()));
       reply.code(201).header('location', `/v1/articles/${id}`);
-      return { data: await editorView(id) };
+      return { data: await editorView(id, reply) };
     },
   );
 
   app.patch(
     '/:id',
     {
-      ...write,
+      ...writeExisting,
       schema: {
         operationId: 'updateArticle',
         summary: 'Update an article',
@@ -159,26 +168,28 @@ export default async function articleRoutes(app: App) {
         security,
         params: IdParams,
         body: ref(ArticleUpdate),
-        response: { 200: ItemEnvelope(ref(Article)), ...problemResponses(...WRITE_ERRORS, 404, 409, 422) },
+        headers: IfMatchHeader,
+        response: { 200: ItemEnvelope(ref(Article)), ...problemResponses(...WRITE_ERRORS, 404, 409, 412, 422, 428) },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       await updateArticle(app.db, request.params.id, request.body, requestContext(request, app.now()));
-      return { data: await editorView(request.params.id) };
+      return { data: await editorView(request.params.id, reply) };
     },
   );
 
   app.delete(
     '/:id',
     {
-      ...write,
+      ...writeExisting,
       schema: {
         operationId: 'deleteArticle',
         summary: 'Delete an article',
         tags,
         security,
         params: IdParams,
-        response: { 204: Type.Null({ description: 'Deleted.' }), ...problemResponses(400, 401, 403, 404, 414, 500) },
+        headers: IfMatchHeader,
+        response: { 204: Type.Null({ description: 'Deleted.' }), ...problemResponses(400, 401, 403, 404, 412, 414, 428, 500) },
       },
     },
     async (request, reply) => {

@@ -90,6 +90,12 @@ export const Seo = Type.Object(
 
 export const ARTICLE_STATUSES = ['draft', 'in_review', 'scheduled', 'published', 'unpublished', 'archived'] as const;
 export const ArticleStatus = Type.Enum([...ARTICLE_STATUSES]);
+export type ArticleStatus = Static<typeof ArticleStatus>;
+
+export const Correction = Type.Object(
+  { text: Type.String(), at: Timestamp },
+  { $id: 'Correction', description: 'A correction note, part of the public article.' },
+);
 export const AUTHOR_ROLES = ['writer', 'translator', 'photographer', 'editor', 'contributor'] as const;
 export const AuthorRole = Type.Enum([...AUTHOR_ROLES]);
 
@@ -146,6 +152,10 @@ export const Article = Type.Object(
     status: ArticleStatus,
     publishedAt: Nullable(Timestamp),
     firstPublishedAt: Nullable(Timestamp),
+    publishAt: Nullable(Timestamp),
+    unpublishAt: Nullable(Timestamp),
+    embargoUntil: Nullable(Timestamp),
+    corrections: Type.Array(ref(Correction), { description: 'Correction notes appended after publication, oldest first.' }),
     createdAt: Timestamp,
     updatedAt: Timestamp,
     category: Nullable(CategoryRef),
@@ -178,6 +188,10 @@ export const Article = Type.Object(
         status: 'published',
         publishedAt: '2025-08-14T12:02:00.000Z',
         firstPublishedAt: '2025-08-14T12:02:00.000Z',
+        publishAt: null,
+        unpublishAt: null,
+        embargoUntil: null,
+        corrections: [{ text: 'An earlier version gave the wrong crest height.', at: '2025-08-14T15:30:00.000Z' }],
         createdAt: '2025-08-14T11:40:00.000Z',
         updatedAt: '2025-08-14T12:02:00.000Z',
         category: { id: '0198a1b2-0000-7000-8000-000000000011' },
@@ -205,8 +219,6 @@ const writable = {
   seoTitle: Nullable(Type.String({ maxLength: 200 })),
   lead: Type.String({ maxLength: 2000 }),
   body: Type.Array(ref(Block), { maxItems: 500 }),
-  status: ArticleStatus,
-  publishedAt: Nullable(Timestamp),
   categoryId: Nullable(Uuid),
   tagIds: Type.Array(Uuid, { maxItems: 50, uniqueItems: true, description: 'Ordered.' }),
   authors: Type.Array(Type.Object({ authorId: Uuid, role: AuthorRole }, { additionalProperties: false }), {
@@ -228,8 +240,6 @@ export const ArticleCreate = Type.Object(
     seoTitle: Type.Optional(writable.seoTitle),
     lead: Type.Optional(writable.lead),
     body: Type.Optional(writable.body),
-    status: Type.Optional(writable.status),
-    publishedAt: Type.Optional(writable.publishedAt),
     categoryId: Type.Optional(writable.categoryId),
     tagIds: Type.Optional(writable.tagIds),
     authors: Type.Optional(writable.authors),
@@ -243,19 +253,25 @@ export const ArticleCreate = Type.Object(
     $id: 'ArticleCreate',
     additionalProperties: false,
     description:
-      'The slug is made from the title when omitted. status defaults to draft; publishing sets publishedAt (now unless given) and, once, firstPublishedAt.',
+      'Creates a draft; the slug is made from the title when omitted. The status changes only through the workflow actions (submit, approve, schedule, publish...).',
     examples: [
       {
         locale: 'en',
         title: 'River towns brace for a record flood crest',
         lead: 'Officials opened shelters as the water rose overnight.',
         body: [{ type: 'paragraph', text: 'The river rose two metres in six hours.' }],
-        status: 'draft',
       },
     ],
   },
 );
 export type ArticleCreate = Static<typeof ArticleCreate>;
+
+/**
+ * What the write services accept: the API fields plus status and publishedAt, which only system code
+ * (demo seed, test factories) sets directly. Over HTTP the status changes only through workflow actions.
+ */
+export type SystemStatusFields = { status?: ArticleStatus; publishedAt?: string | null };
+export type ArticleCreateInput = ArticleCreate & SystemStatusFields;
 
 export const ArticleUpdate = Type.Object(
   {
@@ -264,8 +280,6 @@ export const ArticleUpdate = Type.Object(
     seoTitle: Type.Optional(writable.seoTitle),
     lead: Type.Optional(writable.lead),
     body: Type.Optional(writable.body),
-    status: Type.Optional(writable.status),
-    publishedAt: Type.Optional(writable.publishedAt),
     categoryId: Type.Optional(writable.categoryId),
     tagIds: Type.Optional(writable.tagIds),
     authors: Type.Optional(writable.authors),
@@ -279,11 +293,13 @@ export const ArticleUpdate = Type.Object(
     $id: 'ArticleUpdate',
     additionalProperties: false,
     minProperties: 1,
-    description: 'Only the fields sent change; tagIds, authors and sourceIds replace the whole ordered list.',
+    description:
+      'Only the fields sent change; tagIds, authors and sourceIds replace the whole ordered list. The status changes only through the workflow actions.',
     examples: [{ title: 'River towns brace for a record flood crest on Friday' }],
   },
 );
 export type ArticleUpdate = Static<typeof ArticleUpdate>;
+export type ArticleUpdateInput = ArticleUpdate & SystemStatusFields;
 
 export const INCLUDES = ['category', 'tags', 'authors', 'sources', 'coverImage', 'translations'] as const;
 export type Include = (typeof INCLUDES)[number];
@@ -348,4 +364,4 @@ export const TranslationCreate = Type.Object(
   { $id: 'TranslationCreate', additionalProperties: false, description: 'The slug defaults to the original slug.', examples: [{ locale: 'zh' }] },
 );
 
-export const articleSchemas = [Image, Block, OriginalStory, Seo, TranslationLink, Article, ArticleListItem, ArticleCreate, ArticleUpdate, TranslationCreate];
+export const articleSchemas = [Image, Block, OriginalStory, Seo, TranslationLink, Correction, Article, ArticleListItem, ArticleCreate, ArticleUpdate, TranslationCreate];

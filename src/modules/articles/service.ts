@@ -4,14 +4,16 @@ import { v7 as uuidv7 } from 'uuid';
 import type { Db } from '../../db/client.js';
 import { articleAuthors, articles, articleSources, articleTags, authors, categories, sources, tags } from '../../db/schema/index.js';
 import { conflict, type FieldError, notFound, unprocessable } from '../../http/errors.js';
+import { checkVersion, preconditionFailed } from '../../http/concurrency.js';
 import type { WriteContext } from '../../http/context.js';
 import { slugFrom } from '../../http/slug.js';
 import { recordAudit } from '../audit/service.js';
 import { recordRevision } from '../revisions/service.js';
 import { siteLocales } from '../site/service.js';
 import { type ArticleRow } from './queries.js';
+import { assertCanEdit } from './permissions.js';
 import { cleanBlocks, renderBody } from './render.js';
-import type { ArticleCreate, ArticleUpdate } from './schemas.js';
+import type { ArticleCreateInput, ArticleUpdate, ArticleUpdateInput } from './schemas.js';
 
 type Links = Pick<ArticleUpdate, 'tagIds' | 'authors' | 'sourceIds'>;
 
@@ -69,21 +71,24 @@ async function writeLinks(db: Db, articleId: string, input: Links) {
 }
 
 /**
- * Publication dates: publishing sets publishedAt (now unless given); firstPublishedAt is set the
- * first time and never moves afterwards.
+ * Publication dates for system callers (demo seed, test factories) that set a status directly; over
+ * HTTP only the workflow actions (workflow.ts) change status and dates. Publishing sets publishedAt (now
+ * unless given) and, the first time only, firstPublishedAt; 'scheduled' takes the given time as
+ * publishAt, when the scheduler publishes it.
  */
 function publicationDates(
   status: ArticleRow['status'],
   publishedAt: Date | null,
   firstPublishedAt: Date | null,
   now: Date,
-): { publishedAt: Date | null; firstPublishedAt: Date | null } {
-  if (status !== 'published' && status !== 'scheduled') return { publishedAt, firstPublishedAt };
+): { publishedAt: Date | null; firstPublishedAt: Date | null; publishAt?: Date } {
+  if (status === 'scheduled') return { publishedAt: null, firstPublishedAt, publishAt: publishedAt ?? now };
+  if (status !== 'published') return { publishedAt, firstPublishedAt };
   const at = publishedAt ?? now;
-  return { publishedAt: at, firstPublishedAt: status === 'published' ? (firstPublishedAt ?? at) : firstPublishedAt };
+  return { publishedAt: at, firstPublishedAt: firstPublishedAt ?? at };
 }
 
-export async function createArticle(db: Db, input: ArticleCreate, ctx: WriteContext): Promise<{ id: string }> {
+export async function createArticle(db: Db, input: ArticleCreateInput, ctx: WriteContext): Promise<{ id: string }> {
   const { now } = ctx;
   await checkLocale(db, input.locale, '/body/locale');
   await checkReferences(db, input);
@@ -128,17 +133,28 @@ async function loadRow(db: Db, id: string): Promise<ArticleRow> {
   return row;
 }
 
-export async function updateArticle(db: Db, id: string, input: ArticleUpdate, ctx: WriteContext): Promise<{ id: string }> {
+/** `reason` labels the revision (and the audit entry when not a plain update), e.g. "restore of 3". */
+export async function updateArticle(
+  db: Db,
+  id: string,
+  input: ArticleUpdateInput,
+  ctx: WriteContext,
+  reason = 'update',
+): Promise<{ id: string }> {
   const { now } = ctx;
   const current = await loadRow(db, id);
+  // Role before version: a caller who may not edit learns that, not that the row moved on.
+  await assertCanEdit(db, ctx, current);
+  checkVersion(current.version, ctx);
   await checkReferences(db, input);
   if (input.slug) await checkSlugFree(db, current.locale, input.slug, id);
   const status = input.status ?? current.status;
   const publishedAt = input.publishedAt !== undefined ? (input.publishedAt ? new Date(input.publishedAt) : null) : current.publishedAt;
-  const dates = publicationDates(status, publishedAt, current.firstPublishedAt, now);
+  // An edit (the API's PATCH) leaves the dates alone; only system callers pass status or publishedAt.
+  const dates = input.status !== undefined || input.publishedAt !== undefined ? publicationDates(status, publishedAt, current.firstPublishedAt, now) : {};
   const body = input.body ? cleanBlocks(input.body) : undefined;
   await db.transaction(async (tx) => {
-    await tx
+    const updated = await tx
       .update(articles)
       .set({
         slug: input.slug,
@@ -156,10 +172,18 @@ export async function updateArticle(db: Db, id: string, input: ArticleUpdate, ct
         updatedAt: now,
         version: sql`${articles.version} + 1`,
       })
-      .where(eq(articles.id, id));
+      // Conditional on the version read above: of two concurrent writers only one matches.
+      .where(and(eq(articles.id, id), eq(articles.version, current.version)))
+      .returning({ id: articles.id });
+    if (!updated.length) throw preconditionFailed(current.version + 1);
     await writeLinks(tx, id, input);
-    await recordRevision(tx, id, ctx, 'update');
-    await recordAudit(tx, ctx, { action: 'article.update', resourceType: 'article', resourceId: id, details: { fields: Object.keys(input) } });
+    await recordRevision(tx, id, ctx, reason);
+    await recordAudit(tx, ctx, {
+      action: 'article.update',
+      resourceType: 'article',
+      resourceId: id,
+      details: { fields: Object.keys(input), ...(reason === 'update' ? {} : { reason }) },
+    });
   });
   return { id };
 }
@@ -167,8 +191,14 @@ export async function updateArticle(db: Db, id: string, input: ArticleUpdate, ct
 export async function deleteArticle(db: Db, id: string, ctx: WriteContext): Promise<void> {
   await db.transaction(async (tx) => {
     // Link rows go with it (ON DELETE CASCADE); revisions stay, as history.
-    const deleted = await tx.delete(articles).where(eq(articles.id, id)).returning({ id: articles.id, locale: articles.locale, slug: articles.slug });
-    if (!deleted.length) throw notFound('Article');
+    const current = await loadRow(tx, id);
+    await assertCanEdit(tx, ctx, current);
+    checkVersion(current.version, ctx);
+    const deleted = await tx
+      .delete(articles)
+      .where(and(eq(articles.id, id), eq(articles.version, current.version)))
+      .returning({ id: articles.id, locale: articles.locale, slug: articles.slug });
+    if (!deleted.length) throw preconditionFailed(current.version + 1);
     await recordAudit(tx, ctx, { action: 'article.delete', resourceType: 'article', resourceId: id, details: { locale: deleted[0].locale, slug: deleted[0].slug } });
   });
 }

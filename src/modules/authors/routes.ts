@@ -3,9 +3,12 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import Type, { type TSchema } from 'typebox';
 import type { App } from '../../app.js';
 import { requireScope } from '../../http/auth.js';
+import { requireIfMatch, setVersion } from '../../http/concurrency.js';
+import { requestContext } from '../../http/context.js';
 import { listReply } from '../../http/list.js';
 import {
   IdParams,
+  IfMatchHeader,
   ItemEnvelope,
   ListEnvelope,
   NOT_MODIFIED,
@@ -18,7 +21,9 @@ import {
 import { Author, AuthorCreate, AuthorListQuery, AuthorPrivate, AuthorUpdate } from './schemas.js';
 import { createAuthor, deleteAuthor, getAuthor, listAuthors, updateAuthor } from './service.js';
 
-const write = { preHandler: requireScope('content:write') };
+const write = { onRequest: requireScope('content:write') };
+// Scope first (401/403), then the precondition (428/400).
+const writeExisting = { onRequest: [requireScope('content:write'), requireIfMatch] };
 const tags = ['authors'];
 const security = [{ bearerAuth: [] }];
 
@@ -77,6 +82,7 @@ export default async function authorRoutes(app: App) {
     async (request, reply) => {
       const withEmail = seesEmail(request);
       const data = await getAuthor(app.db, request.params.id, request.query.locale, withEmail);
+      setVersion(reply, data.version);
       if (!withEmail) servePublic(reply, PublicItem);
       return { data };
     },
@@ -96,7 +102,8 @@ export default async function authorRoutes(app: App) {
       },
     },
     async (request, reply) => {
-      const data = await createAuthor(app.db, request.body, app.now());
+      const data = await createAuthor(app.db, request.body, requestContext(request, app.now()));
+      setVersion(reply, data.version);
       reply.code(201).header('location', `/v1/authors/${data.id}`);
       return { data };
     },
@@ -105,24 +112,29 @@ export default async function authorRoutes(app: App) {
   app.patch(
     '/:id',
     {
-      ...write,
+      ...writeExisting,
       schema: {
         operationId: 'updateAuthor',
         summary: 'Update an author',
         tags,
         security,
         params: IdParams,
+        headers: IfMatchHeader,
         body: ref(AuthorUpdate),
-        response: { 200: ItemEnvelope(ref(AuthorPrivate)), ...problemResponses(...WRITE_ERRORS, 404, 409) },
+        response: { 200: ItemEnvelope(ref(AuthorPrivate)), ...problemResponses(...WRITE_ERRORS, 404, 409, 412, 428) },
       },
     },
-    async (request) => ({ data: await updateAuthor(app.db, request.params.id, request.body, app.now()) }),
+    async (request, reply) => {
+      const data = await updateAuthor(app.db, request.params.id, request.body, requestContext(request, app.now()));
+      setVersion(reply, data.version);
+      return { data };
+    },
   );
 
   app.delete(
     '/:id',
     {
-      ...write,
+      ...writeExisting,
       schema: {
         operationId: 'deleteAuthor',
         summary: 'Delete an author',
@@ -130,11 +142,12 @@ export default async function authorRoutes(app: App) {
         tags,
         security,
         params: IdParams,
-        response: { 204: { type: 'null', description: 'Deleted.' }, ...problemResponses(400, 401, 403, 404, 409, 414, 500) },
+        headers: IfMatchHeader,
+        response: { 204: { type: 'null', description: 'Deleted.' }, ...problemResponses(400, 401, 403, 404, 409, 412, 414, 428, 500) },
       },
     },
     async (request, reply) => {
-      await deleteAuthor(app.db, request.params.id);
+      await deleteAuthor(app.db, request.params.id, requestContext(request, app.now()));
       return reply.code(204).send(null);
     },
   );

@@ -3,11 +3,14 @@ import { and, count, countDistinct, eq, ilike, inArray, type SQL, sql } from 'dr
 import { v7 as uuidv7 } from 'uuid';
 import type { Db } from '../../db/client.js';
 import { articleAuthors, authors } from '../../db/schema/index.js';
+import { checkVersion, preconditionFailed, type Versioned } from '../../http/concurrency.js';
+import type { WriteContext } from '../../http/context.js';
 import { conflict, notFound } from '../../http/errors.js';
 import { type Page, paginate, splitList } from '../../http/list.js';
 import { pickLocale } from '../../http/localize.js';
 import type { SortableField } from '../../http/pagination.js';
 import { slugFrom } from '../../http/slug.js';
+import { recordAudit } from '../audit/service.js';
 import { siteLocales } from '../site/service.js';
 import { escapeLike } from '../tags/service.js';
 import type { Author, AuthorCreate, AuthorListQuery, AuthorPrivate, AuthorUpdate } from './schemas.js';
@@ -69,52 +72,91 @@ export async function listAuthors(
   return { ...page, items: page.items.map((r) => map(r, q.locale, defaultLocale)) };
 }
 
-export async function getAuthor(db: Db, id: string, locale: string | undefined, withEmail: boolean): Promise<Author | AuthorPrivate> {
+export async function getAuthor(
+  db: Db,
+  id: string,
+  locale: string | undefined,
+  withEmail: boolean,
+): Promise<Versioned<Author | AuthorPrivate>> {
   const [row] = await db.select().from(authors).where(eq(authors.id, id));
   if (!row) throw notFound('Author');
   const { defaultLocale } = await siteLocales(db);
-  return withEmail ? toAuthorPrivate(row, locale, defaultLocale) : toAuthor(row, locale, defaultLocale);
+  const author = withEmail ? toAuthorPrivate(row, locale, defaultLocale) : toAuthor(row, locale, defaultLocale);
+  return { ...author, version: row.version };
 }
 
-export async function createAuthor(db: Db, input: AuthorCreate, now = new Date()): Promise<AuthorPrivate> {
+export async function createAuthor(db: Db, input: AuthorCreate, ctx: WriteContext): Promise<Versioned<AuthorPrivate>> {
+  const { now } = ctx;
   const { defaultLocale } = await siteLocales(db);
   const slug = input.slug ?? slugFrom(input.name);
   await assertSlugFree(db, slug);
-  const [row] = await db
-    .insert(authors)
-    .values({
-      id: uuidv7(),
-      slug,
-      name: input.name,
-      bios: input.bios ?? {},
-      avatarUrl: input.avatarUrl ?? null,
-      email: input.email ?? null,
-      createdAt: now,
-      updatedAt: now,
-    })
-    .returning();
-  return toAuthorPrivate(row, undefined, defaultLocale);
+  const row = await db.transaction(async (tx) => {
+    const [created] = await tx
+      .insert(authors)
+      .values({
+        id: uuidv7(),
+        slug,
+        name: input.name,
+        bios: input.bios ?? {},
+        avatarUrl: input.avatarUrl ?? null,
+        email: input.email ?? null,
+        createdAt: now,
+        updatedAt: now,
+      })
+      .returning();
+    // The email stays out of the log: it is personal data, and the author row has it.
+    await recordAudit(tx, ctx, { action: 'author.create', resourceType: 'author', resourceId: created.id, details: { slug, name: input.name } });
+    return created;
+  });
+  return { ...toAuthorPrivate(row, undefined, defaultLocale), version: row.version };
 }
 
-export async function updateAuthor(db: Db, id: string, input: AuthorUpdate, now = new Date()): Promise<AuthorPrivate> {
-  if (input.slug) await assertSlugFree(db, input.slug, id);
-  const [row] = await db.update(authors).set({ ...input, updatedAt: now }).where(eq(authors.id, id)).returning();
-  if (!row) throw notFound('Author');
+/** Refuses with 412 when ctx names another version than the stored one (If-Match). */
+export async function updateAuthor(db: Db, id: string, input: AuthorUpdate, ctx: WriteContext): Promise<Versioned<AuthorPrivate>> {
+  const row = await db.transaction(async (tx) => {
+    const current = await loadVersion(tx, id);
+    checkVersion(current.version, ctx);
+    if (input.slug) await assertSlugFree(tx, input.slug, current.id);
+    // Conditional on the version read above: of two concurrent writers only one matches.
+    const [updated] = await tx
+      .update(authors)
+      .set({ ...input, updatedAt: ctx.now, version: sql`${authors.version} + 1` })
+      .where(and(eq(authors.id, current.id), eq(authors.version, current.version)))
+      .returning();
+    if (!updated) throw preconditionFailed((await loadVersion(tx, id)).version);
+    await recordAudit(tx, ctx, { action: 'author.update', resourceType: 'author', resourceId: current.id, details: { fields: Object.keys(input) } });
+    return updated;
+  });
   const { defaultLocale } = await siteLocales(db);
-  return toAuthorPrivate(row, undefined, defaultLocale);
+  return { ...toAuthorPrivate(row, undefined, defaultLocale), version: row.version };
 }
 
 /** Refused with 409 while articles credit the author; the FK restrict still guards against a concurrent insert. */
-export async function deleteAuthor(db: Db, id: string): Promise<void> {
-  const [row] = await db.select({ id: authors.id }).from(authors).where(eq(authors.id, id));
+export async function deleteAuthor(db: Db, id: string, ctx: WriteContext): Promise<void> {
+  await db.transaction(async (tx) => {
+    const current = await loadVersion(tx, id);
+    checkVersion(current.version, ctx);
+    const [usage] = await tx
+      .select({ n: countDistinct(articleAuthors.articleId) })
+      .from(articleAuthors)
+      .where(eq(articleAuthors.authorId, current.id));
+    const articleCount = Number(usage.n);
+    if (articleCount) {
+      throw conflict(`The author is credited on ${articleCount} articles; remove those credits first.`, undefined, { articles: articleCount });
+    }
+    const deleted = await tx
+      .delete(authors)
+      .where(and(eq(authors.id, current.id), eq(authors.version, current.version)))
+      .returning({ id: authors.id, slug: authors.slug });
+    if (!deleted.length) throw preconditionFailed((await loadVersion(tx, id)).version);
+    await recordAudit(tx, ctx, { action: 'author.delete', resourceType: 'author', resourceId: current.id, details: { slug: deleted[0].slug } });
+  });
+}
+
+async function loadVersion(db: Db, id: string) {
+  const [row] = await db.select({ id: authors.id, version: authors.version }).from(authors).where(eq(authors.id, id));
   if (!row) throw notFound('Author');
-  const [usage] = await db.select({ n: countDistinct(articleAuthors.articleId) }).from(articleAuthors).where(eq(articleAuthors.authorId, row.id));
-  const articleCount = Number(usage.n);
-  if (articleCount) {
-    throw conflict(`The author is credited on ${articleCount} articles; remove those credits first.`, undefined, { articles: articleCount });
-  }
-  const deleted = await db.delete(authors).where(eq(authors.id, row.id)).returning({ id: authors.id });
-  if (!deleted.length) throw notFound('Author');
+  return row;
 }
 
 async function assertSlugFree(db: Db, slug: string, exceptId?: string) {

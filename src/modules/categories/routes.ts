@@ -2,10 +2,13 @@
 import type { FastifyRequest } from 'fastify';
 import type { App } from '../../app.js';
 import { requireScope } from '../../http/auth.js';
+import { requireIfMatch, setVersion } from '../../http/concurrency.js';
+import { requestContext } from '../../http/context.js';
 import { badRequest } from '../../http/errors.js';
 import { listReply } from '../../http/list.js';
 import {
   IdParams,
+  IfMatchHeader,
   ItemEnvelope,
   ListEnvelope,
   NOT_MODIFIED,
@@ -25,7 +28,9 @@ import {
   updateCategory,
 } from './service.js';
 
-const write = { preHandler: requireScope('content:write') };
+const write = { onRequest: requireScope('content:write') };
+// Scope first (401/403), then the precondition (428/400).
+const writeExisting = { onRequest: [requireScope('content:write'), requireIfMatch] };
 const tags = ['categories'];
 const security = [{ bearerAuth: [] }];
 
@@ -84,7 +89,11 @@ export default async function categoryRoutes(app: App) {
         response: { 200: ItemEnvelope(ref(CategoryDetail)), ...NOT_MODIFIED, ...problemResponses(...READ_ERRORS, 404) },
       },
     },
-    async (request) => ({ data: await getCategory(app.db, request.params.id, request.query.locale) }),
+    async (request, reply) => {
+      const data = await getCategory(app.db, request.params.id, request.query.locale);
+      setVersion(reply, data.version);
+      return { data };
+    },
   );
 
   app.post(
@@ -102,7 +111,8 @@ export default async function categoryRoutes(app: App) {
       },
     },
     async (request, reply) => {
-      const data = await createCategory(app.db, request.body, app.now());
+      const data = await createCategory(app.db, request.body, requestContext(request, app.now()));
+      setVersion(reply, data.version);
       reply.code(201).header('location', `/v1/categories/${data.id}`);
       return { data };
     },
@@ -111,7 +121,7 @@ export default async function categoryRoutes(app: App) {
   app.patch(
     '/:id',
     {
-      ...write,
+      ...writeExisting,
       schema: {
         operationId: 'updateCategory',
         summary: 'Update or move a category',
@@ -119,17 +129,22 @@ export default async function categoryRoutes(app: App) {
         tags,
         security,
         params: IdParams,
+        headers: IfMatchHeader,
         body: ref(CategoryUpdate),
-        response: { 200: ItemEnvelope(ref(CategoryDetail)), ...problemResponses(...WRITE_ERRORS, 404, 409, 422) },
+        response: { 200: ItemEnvelope(ref(CategoryDetail)), ...problemResponses(...WRITE_ERRORS, 404, 409, 412, 422, 428) },
       },
     },
-    async (request) => ({ data: await updateCategory(app.db, request.params.id, request.body, app.now()) }),
+    async (request, reply) => {
+      const data = await updateCategory(app.db, request.params.id, request.body, requestContext(request, app.now()));
+      setVersion(reply, data.version);
+      return { data };
+    },
   );
 
   app.delete(
     '/:id',
     {
-      ...write,
+      ...writeExisting,
       schema: {
         operationId: 'deleteCategory',
         summary: 'Delete a category',
@@ -137,11 +152,12 @@ export default async function categoryRoutes(app: App) {
         tags,
         security,
         params: IdParams,
-        response: { 204: { type: 'null', description: 'Deleted.' }, ...problemResponses(400, 401, 403, 404, 409, 414, 500) },
+        headers: IfMatchHeader,
+        response: { 204: { type: 'null', description: 'Deleted.' }, ...problemResponses(400, 401, 403, 404, 409, 412, 414, 428, 500) },
       },
     },
     async (request, reply) => {
-      await deleteCategory(app.db, request.params.id);
+      await deleteCategory(app.db, request.params.id, requestContext(request, app.now()));
       return reply.code(204).send(null);
     },
   );

@@ -4,11 +4,14 @@ import { alias, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import { v7 as uuidv7 } from 'uuid';
 import { type Db, queryRows } from '../../db/client.js';
 import { articles, categories, type Localized } from '../../db/schema/index.js';
+import { checkVersion, preconditionFailed, type Versioned } from '../../http/concurrency.js';
+import type { WriteContext } from '../../http/context.js';
 import { conflict, notFound, unprocessable } from '../../http/errors.js';
 import { type Page, paginate, splitList } from '../../http/list.js';
 import { pickLocale } from '../../http/localize.js';
 import type { SortableField } from '../../http/pagination.js';
 import { slugFrom } from '../../http/slug.js';
+import { recordAudit } from '../audit/service.js';
 import { siteLocales } from '../site/service.js';
 import type {
   Category,
@@ -167,43 +170,49 @@ export async function listCategoryTree(db: Db, locale: string | undefined): Prom
   return { roots, total: rows.length };
 }
 
-async function withAncestors(db: Db, row: CategoryRow, locale: string | undefined, defaultLocale: string): Promise<CategoryDetail> {
+async function withAncestors(db: Db, row: CategoryRow, locale: string | undefined, defaultLocale: string): Promise<Versioned<CategoryDetail>> {
   const chains = await getCategoryAncestors(db, [row.id], locale, defaultLocale);
-  return { ...toCategory(row, locale, defaultLocale), ancestors: chains.get(row.id) ?? [] };
+  return { ...toCategory(row, locale, defaultLocale), ancestors: chains.get(row.id) ?? [], version: row.version };
 }
 
-export async function getCategory(db: Db, id: string, locale?: string): Promise<CategoryDetail> {
+export async function getCategory(db: Db, id: string, locale?: string): Promise<Versioned<CategoryDetail>> {
   const [row] = await db.select().from(categories).where(eq(categories.id, id));
   if (!row) throw notFound('Category');
   const { defaultLocale } = await siteLocales(db);
   return withAncestors(db, row, locale, defaultLocale);
 }
 
-export async function createCategory(db: Db, input: CategoryCreate, now = new Date()): Promise<CategoryDetail> {
+export async function createCategory(db: Db, input: CategoryCreate, ctx: WriteContext): Promise<Versioned<CategoryDetail>> {
+  const { now } = ctx;
   const { defaultLocale } = await siteLocales(db);
   const slug = input.slug ?? slugFrom(pickLocale(input.names, defaultLocale, defaultLocale));
   if (input.parentId) await assertParentExists(db, input.parentId);
   await assertSlugFree(db, slug);
-  const [row] = await db
-    .insert(categories)
-    .values({
-      id: uuidv7(),
-      parentId: input.parentId ?? null,
-      slug,
-      position: input.position ?? 0,
-      names: input.names,
-      descriptions: input.descriptions ?? {},
-      createdAt: now,
-      updatedAt: now,
-    })
-    .returning();
+  const row = await db.transaction(async (tx) => {
+    const [created] = await tx
+      .insert(categories)
+      .values({
+        id: uuidv7(),
+        parentId: input.parentId ?? null,
+        slug,
+        position: input.position ?? 0,
+        names: input.names,
+        descriptions: input.descriptions ?? {},
+        createdAt: now,
+        updatedAt: now,
+      })
+      .returning();
+    await recordAudit(tx, ctx, { action: 'category.create', resourceType: 'category', resourceId: created.id, details: { slug, parentId: created.parentId } });
+    return created;
+  });
   return withAncestors(db, row, undefined, defaultLocale);
 }
 
-export async function updateCategory(db: Db, id: string, input: CategoryUpdate, now = new Date()): Promise<CategoryDetail> {
+/** Refuses with 412 when ctx names another version than the stored one (If-Match). */
+export async function updateCategory(db: Db, id: string, input: CategoryUpdate, ctx: WriteContext): Promise<Versioned<CategoryDetail>> {
   return db.transaction(async (tx) => {
-    const [current] = await tx.select({ id: categories.id }).from(categories).where(eq(categories.id, id));
-    if (!current) throw notFound('Category');
+    const current = await loadVersion(tx, id);
+    checkVersion(current.version, ctx);
     if (input.parentId) {
       // Two moves that are each fine alone (A under B, B under A) must not both commit: one waits for the other.
       await tx.execute(sql`SELECT pg_advisory_xact_lock(${TREE_LOCK_ID})`);
@@ -211,30 +220,49 @@ export async function updateCategory(db: Db, id: string, input: CategoryUpdate, 
       await assertNoCycle(tx, current.id, input.parentId);
     }
     if (input.slug) await assertSlugFree(tx, input.slug, current.id);
-    const [row] = await tx.update(categories).set({ ...input, updatedAt: now }).where(eq(categories.id, current.id)).returning();
+    // Conditional on the version read above: of two concurrent writers only one matches.
+    const [row] = await tx
+      .update(categories)
+      .set({ ...input, updatedAt: ctx.now, version: sql`${categories.version} + 1` })
+      .where(and(eq(categories.id, current.id), eq(categories.version, current.version)))
+      .returning();
+    if (!row) throw preconditionFailed((await loadVersion(tx, id)).version);
+    await recordAudit(tx, ctx, { action: 'category.update', resourceType: 'category', resourceId: current.id, details: { fields: Object.keys(input) } });
     const { defaultLocale } = await siteLocales(tx);
     return withAncestors(tx, row, undefined, defaultLocale);
   });
 }
 
 /** Refused with 409 while subcategories or articles point at it; the FK restrict still guards against a concurrent insert. */
-export async function deleteCategory(db: Db, id: string): Promise<void> {
-  const [row] = await db.select({ id: categories.id }).from(categories).where(eq(categories.id, id));
+export async function deleteCategory(db: Db, id: string, ctx: WriteContext): Promise<void> {
+  await db.transaction(async (tx) => {
+    const current = await loadVersion(tx, id);
+    checkVersion(current.version, ctx);
+    const [sub] = await tx.select({ n: count() }).from(categories).where(eq(categories.parentId, current.id));
+    const [used] = await tx.select({ n: count() }).from(articles).where(eq(articles.categoryId, current.id));
+    const children = Number(sub.n);
+    const articleCount = Number(used.n);
+    if (children) {
+      throw conflict(`The category has ${children} subcategories; move or delete them first.`, undefined, { subcategories: children });
+    }
+    if (articleCount) {
+      throw conflict(`The category is used by ${articleCount} articles; move them to another category first.`, undefined, {
+        articles: articleCount,
+      });
+    }
+    const deleted = await tx
+      .delete(categories)
+      .where(and(eq(categories.id, current.id), eq(categories.version, current.version)))
+      .returning({ id: categories.id, slug: categories.slug });
+    if (!deleted.length) throw preconditionFailed((await loadVersion(tx, id)).version);
+    await recordAudit(tx, ctx, { action: 'category.delete', resourceType: 'category', resourceId: current.id, details: { slug: deleted[0].slug } });
+  });
+}
+
+async function loadVersion(db: Db, id: string) {
+  const [row] = await db.select({ id: categories.id, version: categories.version }).from(categories).where(eq(categories.id, id));
   if (!row) throw notFound('Category');
-  const [sub] = await db.select({ n: count() }).from(categories).where(eq(categories.parentId, row.id));
-  const [used] = await db.select({ n: count() }).from(articles).where(eq(articles.categoryId, row.id));
-  const children = Number(sub.n);
-  const articleCount = Number(used.n);
-  if (children) {
-    throw conflict(`The category has ${children} subcategories; move or delete them first.`, undefined, { subcategories: children });
-  }
-  if (articleCount) {
-    throw conflict(`The category is used by ${articleCount} articles; move them to another category first.`, undefined, {
-      articles: articleCount,
-    });
-  }
-  const deleted = await db.delete(categories).where(eq(categories.id, row.id)).returning({ id: categories.id });
-  if (!deleted.length) throw notFound('Category');
+  return row;
 }
 
 async function assertParentExists(db: Db, parentId: string) {

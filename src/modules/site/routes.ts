@@ -1,6 +1,7 @@
 // /v1/site: the reader view of site settings, and the settings document for editors.
 import type { App } from '../../app.js';
 import { requireScope } from '../../http/auth.js';
+import { requestContext } from '../../http/context.js';
 import { ItemEnvelope, NOT_MODIFIED, problemResponses, READ_ERRORS, ref, WRITE_ERRORS } from '../../http/schemas.js';
 import { SiteQuery, SiteSettings, SiteView } from './schemas.js';
 import { getSiteSettings, getSiteView, replaceSiteSettings } from './service.js';
@@ -28,7 +29,7 @@ export default async function siteRoutes(app: App) {
   app.get(
     '/settings',
     {
-      preHandler: requireScope('settings:write'),
+      onRequest: requireScope('settings:write'),
       schema: {
         operationId: 'getSiteSettings',
         summary: 'The settings document with every locale',
@@ -43,7 +44,7 @@ export default async function siteRoutes(app: App) {
   app.put(
     '/',
     {
-      preHandler: requireScope('settings:write'),
+      onRequest: requireScope('settings:write'),
       schema: {
         operationId: 'replaceSiteSettings',
         summary: 'Replace the site settings',
@@ -53,6 +54,6 @@ export default async function siteRoutes(app: App) {
         response: { 200: ItemEnvelope(ref(SiteSettings)), ...problemResponses(...WRITE_ERRORS, 422) },
       },
     },
-    async (request) => ({ data: (await replaceSiteSettings(app.db, request.body)).settings }),
+    async (request) => ({ data: (await replaceSiteSettings(app.db, request.body, requestContext(request, app.now()))).settings }),
   );
 }

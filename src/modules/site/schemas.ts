@@ -16,6 +16,7 @@ const Phone = Type.String({ maxLength: 40, pattern: '^[0-9+() .\\-]+$' });
 export const SiteSettings = Type.Object(
   {
     name: Localized(120, 'Site name per locale.'),
+    description: Type.Optional(Localized(500, 'One-line description of the site per locale (feeds use it; the name when absent).')),
     locales: Type.Array(SiteLocale, { minItems: 1, maxItems: 20 }),
     defaultLocale: LocaleCode,
     timeZone: Type.String({ minLength: 1, maxLength: 64, description: 'IANA time zone for displaying dates.', examples: ['Asia/Ho_Chi_Minh'] }),
@@ -36,6 +37,16 @@ export const SiteSettings = Type.Object(
       { maxItems: 20 },
     ),
     copyright: Localized(300, 'Copyright line per locale.'),
+    workflow: Type.Optional(
+      Type.Object(
+        {
+          authorsMayPublish: Type.Boolean({
+            description: 'Authors may approve, schedule, publish and unpublish their own articles (editors always may). Off when absent.',
+          }),
+        },
+        { additionalProperties: false },
+      ),
+    ),
   },
   { $id: 'SiteSettings', additionalProperties: false },
 );

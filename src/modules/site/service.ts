@@ -2,8 +2,10 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { siteSettings } from '../../db/schema/index.js';
+import type { WriteContext } from '../../http/context.js';
 import { badRequest, type FieldError, unprocessable } from '../../http/errors.js';
 import { pickLocale } from '../../http/localize.js';
+import { recordAudit } from '../audit/service.js';
 import type { SiteSettings, SiteView } from './schemas.js';
 
 const SITE_ID = 'default';
@@ -47,12 +49,16 @@ function checkSettings(s: SiteSettings) {
   if (errors.length) throw unprocessable(errors);
 }
 
-export async function replaceSiteSettings(db: Db, settings: SiteSettings, now = new Date()) {
+export async function replaceSiteSettings(db: Db, settings: SiteSettings, ctx: WriteContext) {
+  const { now } = ctx;
   checkSettings(settings);
-  await db
-    .insert(siteSettings)
-    .values({ id: SITE_ID, settings, updatedAt: now })
-    .onConflictDoUpdate({ target: siteSettings.id, set: { settings, updatedAt: now } });
+  await db.transaction(async (tx) => {
+    await tx
+      .insert(siteSettings)
+      .values({ id: SITE_ID, settings, updatedAt: now })
+      .onConflictDoUpdate({ target: siteSettings.id, set: { settings, updatedAt: now } });
+    await recordAudit(tx, ctx, { action: 'site.update', resourceType: 'site', resourceId: SITE_ID, details: { locales: settings.locales.map((l) => l.code) } });
+  });
   return { settings, updatedAt: now };
 }
 

@@ -1,12 +1,16 @@
 // /v1/sources: agencies, outlets and partners credited on articles.
 import type { App } from '../../app.js';
 import { requireScope } from '../../http/auth.js';
+import { requireIfMatch, setVersion } from '../../http/concurrency.js';
+import { requestContext } from '../../http/context.js';
 import { listReply } from '../../http/list.js';
-import { IdParams, ItemEnvelope, ListEnvelope, NOT_MODIFIED, problemResponses, READ_ERRORS, ref, WRITE_ERRORS } from '../../http/schemas.js';
+import { IdParams, IfMatchHeader, ItemEnvelope, ListEnvelope, NOT_MODIFIED, problemResponses, READ_ERRORS, ref, WRITE_ERRORS } from '../../http/schemas.js';
 import { Source, SourceCreate, SourceListQuery, SourceUpdate } from './schemas.js';
 import { createSource, deleteSource, getSource, listSources, updateSource } from './service.js';
 
-const write = { preHandler: requireScope('content:write') };
+const write = { onRequest: requireScope('content:write') };
+// Scope first (401/403), then the precondition (428/400).
+const writeExisting = { onRequest: [requireScope('content:write'), requireIfMatch] };
 const tags = ['sources'];
 const security = [{ bearerAuth: [] }];
 
@@ -36,7 +40,11 @@ export default async function sourceRoutes(app: App) {
         response: { 200: ItemEnvelope(ref(Source)), ...NOT_MODIFIED, ...problemResponses(...READ_ERRORS, 404) },
       },
     },
-    async (request) => ({ data: await getSource(app.db, request.params.id) }),
+    async (request, reply) => {
+      const data = await getSource(app.db, request.params.id);
+      setVersion(reply, data.version);
+      return { data };
+    },
   );
 
   app.post(
@@ -53,7 +61,8 @@ export default async function sourceRoutes(app: App) {
       },
     },
     async (request, reply) => {
-      const data = await createSource(app.db, request.body, app.now());
+      const data = await createSource(app.db, request.body, requestContext(request, app.now()));
+      setVersion(reply, data.version);
       reply.code(201).header('location', `/v1/sources/${data.id}`);
       return { data };
     },
@@ -62,24 +71,29 @@ export default async function sourceRoutes(app: App) {
   app.patch(
     '/:id',
     {
-      ...write,
+      ...writeExisting,
       schema: {
         operationId: 'updateSource',
         summary: 'Update a source',
         tags,
         security,
         params: IdParams,
+        headers: IfMatchHeader,
         body: ref(SourceUpdate),
-        response: { 200: ItemEnvelope(ref(Source)), ...problemResponses(...WRITE_ERRORS, 404, 409) },
+        response: { 200: ItemEnvelope(ref(Source)), ...problemResponses(...WRITE_ERRORS, 404, 409, 412, 428) },
       },
     },
-    async (request) => ({ data: await updateSource(app.db, request.params.id, request.body, app.now()) }),
+    async (request, reply) => {
+      const data = await updateSource(app.db, request.params.id, request.body, requestContext(request, app.now()));
+      setVersion(reply, data.version);
+      return { data };
+    },
   );
 
   app.delete(
     '/:id',
     {
-      ...write,
+      ...writeExisting,
       schema: {
         operationId: 'deleteSource',
         summary: 'Delete a source',
@@ -87,11 +101,12 @@ export default async function sourceRoutes(app: App) {
         tags,
         security,
         params: IdParams,
-        response: { 204: { type: 'null', description: 'Deleted.' }, ...problemResponses(400, 401, 403, 404, 409, 414, 500) },
+        headers: IfMatchHeader,
+        response: { 204: { type: 'null', description: 'Deleted.' }, ...problemResponses(400, 401, 403, 404, 409, 412, 414, 428, 500) },
       },
     },
     async (request, reply) => {
-      await deleteSource(app.db, request.params.id);
+      await deleteSource(app.db, request.params.id, requestContext(request, app.now()));
       return reply.code(204).send(null);
     },
   );

@@ -3,10 +3,13 @@ import { and, count, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
 import type { Db } from '../../db/client.js';
 import { articleSources, sources } from '../../db/schema/index.js';
+import { checkVersion, preconditionFailed, type Versioned } from '../../http/concurrency.js';
+import type { WriteContext } from '../../http/context.js';
 import { conflict, notFound } from '../../http/errors.js';
 import { type Page, paginate, splitList } from '../../http/list.js';
 import type { SortableField } from '../../http/pagination.js';
 import { slugFrom } from '../../http/slug.js';
+import { recordAudit } from '../audit/service.js';
 import type { Source, SourceCreate, SourceListQuery, SourceUpdate } from './schemas.js';
 
 type SourceRow = typeof sources.$inferSelect;
@@ -55,40 +58,69 @@ export async function listSources(db: Db, q: SourceListQuery, selfUrl: string): 
   return { ...page, items: page.items.map(toSource) };
 }
 
-export async function getSource(db: Db, id: string): Promise<Source> {
+export async function getSource(db: Db, id: string): Promise<Versioned<Source>> {
   const [row] = await db.select().from(sources).where(eq(sources.id, id));
   if (!row) throw notFound('Source');
-  return toSource(row);
+  return { ...toSource(row), version: row.version };
 }
 
-export async function createSource(db: Db, input: SourceCreate, now = new Date()): Promise<Source> {
+export async function createSource(db: Db, input: SourceCreate, ctx: WriteContext): Promise<Versioned<Source>> {
+  const { now } = ctx;
   const slug = input.slug ?? slugFrom(input.shortName);
   await assertSlugFree(db, slug);
-  const [row] = await db
-    .insert(sources)
-    .values({ id: uuidv7(), slug, shortName: input.shortName, fullName: input.fullName, url: input.url ?? null, kind: input.kind, createdAt: now, updatedAt: now })
-    .returning();
-  return toSource(row);
+  const row = await db.transaction(async (tx) => {
+    const [created] = await tx
+      .insert(sources)
+      .values({ id: uuidv7(), slug, shortName: input.shortName, fullName: input.fullName, url: input.url ?? null, kind: input.kind, createdAt: now, updatedAt: now })
+      .returning();
+    await recordAudit(tx, ctx, { action: 'source.create', resourceType: 'source', resourceId: created.id, details: { slug, kind: input.kind } });
+    return created;
+  });
+  return { ...toSource(row), version: row.version };
 }
 
-export async function updateSource(db: Db, id: string, input: SourceUpdate, now = new Date()): Promise<Source> {
-  if (input.slug) await assertSlugFree(db, input.slug, id);
-  const [row] = await db.update(sources).set({ ...input, updatedAt: now }).where(eq(sources.id, id)).returning();
-  if (!row) throw notFound('Source');
-  return toSource(row);
+/** Refuses with 412 when ctx names another version than the stored one (If-Match). */
+export async function updateSource(db: Db, id: string, input: SourceUpdate, ctx: WriteContext): Promise<Versioned<Source>> {
+  const row = await db.transaction(async (tx) => {
+    const current = await loadVersion(tx, id);
+    checkVersion(current.version, ctx);
+    if (input.slug) await assertSlugFree(tx, input.slug, current.id);
+    // Conditional on the version read above: of two concurrent writers only one matches.
+    const [updated] = await tx
+      .update(sources)
+      .set({ ...input, updatedAt: ctx.now, version: sql`${sources.version} + 1` })
+      .where(and(eq(sources.id, current.id), eq(sources.version, current.version)))
+      .returning();
+    if (!updated) throw preconditionFailed((await loadVersion(tx, id)).version);
+    await recordAudit(tx, ctx, { action: 'source.update', resourceType: 'source', resourceId: current.id, details: { fields: Object.keys(input) } });
+    return updated;
+  });
+  return { ...toSource(row), version: row.version };
 }
 
 /** Refused with 409 while articles cite the source; the FK restrict still guards against a concurrent insert. */
-export async function deleteSource(db: Db, id: string): Promise<void> {
-  const [row] = await db.select({ id: sources.id }).from(sources).where(eq(sources.id, id));
+export async function deleteSource(db: Db, id: string, ctx: WriteContext): Promise<void> {
+  await db.transaction(async (tx) => {
+    const current = await loadVersion(tx, id);
+    checkVersion(current.version, ctx);
+    const [usage] = await tx.select({ n: count() }).from(articleSources).where(eq(articleSources.sourceId, current.id));
+    const articleCount = Number(usage.n);
+    if (articleCount) {
+      throw conflict(`The source is cited by ${articleCount} articles; remove those citations first.`, undefined, { articles: articleCount });
+    }
+    const deleted = await tx
+      .delete(sources)
+      .where(and(eq(sources.id, current.id), eq(sources.version, current.version)))
+      .returning({ id: sources.id, slug: sources.slug });
+    if (!deleted.length) throw preconditionFailed((await loadVersion(tx, id)).version);
+    await recordAudit(tx, ctx, { action: 'source.delete', resourceType: 'source', resourceId: current.id, details: { slug: deleted[0].slug } });
+  });
+}
+
+async function loadVersion(db: Db, id: string) {
+  const [row] = await db.select({ id: sources.id, version: sources.version }).from(sources).where(eq(sources.id, id));
   if (!row) throw notFound('Source');
-  const [usage] = await db.select({ n: count() }).from(articleSources).where(eq(articleSources.sourceId, row.id));
-  const articleCount = Number(usage.n);
-  if (articleCount) {
-    throw conflict(`The source is cited by ${articleCount} articles; remove those citations first.`, undefined, { articles: articleCount });
-  }
-  const deleted = await db.delete(sources).where(eq(sources.id, row.id)).returning({ id: sources.id });
-  if (!deleted.length) throw notFound('Source');
+  return row;
 }
 
 async function assertSlugFree(db: Db, slug: string, exceptId?: string) {

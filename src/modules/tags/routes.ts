@@ -1,9 +1,12 @@
 // /v1/tags: keywords attached to articles.
 import type { App } from '../../app.js';
 import { requireScope } from '../../http/auth.js';
+import { requireIfMatch, setVersion } from '../../http/concurrency.js';
+import { requestContext } from '../../http/context.js';
 import { listReply } from '../../http/list.js';
 import {
   IdParams,
+  IfMatchHeader,
   ItemEnvelope,
   ListEnvelope,
   LocaleQuery,
@@ -16,7 +19,9 @@ import {
 import { Tag, TagCreate, TagListQuery, TagUpdate } from './schemas.js';
 import { createTag, deleteTag, getTag, listTags, updateTag } from './service.js';
 
-const write = { preHandler: requireScope('content:write') };
+const write = { onRequest: requireScope('content:write') };
+// Scope first (401/403), then the precondition (428/400).
+const writeExisting = { onRequest: [requireScope('content:write'), requireIfMatch] };
 const tags = ['tags'];
 const security = [{ bearerAuth: [] }];
 
@@ -47,7 +52,11 @@ export default async function tagRoutes(app: App) {
         response: { 200: ItemEnvelope(ref(Tag)), ...NOT_MODIFIED, ...problemResponses(...READ_ERRORS, 404) },
       },
     },
-    async (request) => ({ data: await getTag(app.db, request.params.id, request.query.locale) }),
+    async (request, reply) => {
+      const data = await getTag(app.db, request.params.id, request.query.locale);
+      setVersion(reply, data.version);
+      return { data };
+    },
   );
 
   app.post(
@@ -64,7 +73,8 @@ export default async function tagRoutes(app: App) {
       },
     },
     async (request, reply) => {
-      const data = await createTag(app.db, request.body);
+      const data = await createTag(app.db, request.body, requestContext(request, app.now()));
+      setVersion(reply, data.version);
       reply.code(201).header('location', `/v1/tags/${data.id}`);
       return { data };
     },
@@ -73,24 +83,29 @@ export default async function tagRoutes(app: App) {
   app.patch(
     '/:id',
     {
-      ...write,
+      ...writeExisting,
       schema: {
         operationId: 'updateTag',
         summary: 'Update a tag',
         tags,
         security,
         params: IdParams,
+        headers: IfMatchHeader,
         body: ref(TagUpdate),
-        response: { 200: ItemEnvelope(ref(Tag)), ...problemResponses(...WRITE_ERRORS, 404, 409, 422) },
+        response: { 200: ItemEnvelope(ref(Tag)), ...problemResponses(...WRITE_ERRORS, 404, 409, 412, 422, 428) },
       },
     },
-    async (request) => ({ data: await updateTag(app.db, request.params.id, request.body) }),
+    async (request, reply) => {
+      const data = await updateTag(app.db, request.params.id, request.body, requestContext(request, app.now()));
+      setVersion(reply, data.version);
+      return { data };
+    },
   );
 
   app.delete(
     '/:id',
     {
-      ...write,
+      ...writeExisting,
       schema: {
         operationId: 'deleteTag',
         summary: 'Delete a tag',
@@ -98,11 +113,12 @@ export default async function tagRoutes(app: App) {
         tags,
         security,
         params: IdParams,
-        response: { 204: { type: 'null', description: 'Deleted.' }, ...problemResponses(400, 401, 403, 404, 409, 414, 500) },
+        headers: IfMatchHeader,
+        response: { 204: { type: 'null', description: 'Deleted.' }, ...problemResponses(400, 401, 403, 404, 409, 412, 414, 428, 500) },
       },
     },
     async (request, reply) => {
-      await deleteTag(app.db, request.params.id);
+      await deleteTag(app.db, request.params.id, requestContext(request, app.now()));
       return reply.code(204).send(null);
     },
   );

@@ -3,11 +3,14 @@ import { and, count, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
 import type { Db } from '../../db/client.js';
 import { tags } from '../../db/schema/index.js';
+import { checkVersion, preconditionFailed, type Versioned } from '../../http/concurrency.js';
+import type { WriteContext } from '../../http/context.js';
 import { conflict, notFound } from '../../http/errors.js';
 import { type Page, paginate, splitList } from '../../http/list.js';
 import { pickLocale } from '../../http/localize.js';
 import type { SortableField } from '../../http/pagination.js';
 import { slugFrom } from '../../http/slug.js';
+import { recordAudit } from '../audit/service.js';
 import { siteLocales } from '../site/service.js';
 import type { Tag, TagCreate, TagListQuery, TagUpdate } from './schemas.js';
 
@@ -59,33 +62,64 @@ export async function listTags(db: Db, q: TagListQuery, selfUrl: string): Promis
   return { ...page, items: page.items.map((r) => toTag(r, q.locale, defaultLocale)) };
 }
 
-export async function getTag(db: Db, id: string, locale?: string): Promise<Tag> {
+export async function getTag(db: Db, id: string, locale?: string): Promise<Versioned<Tag>> {
   const [row] = await db.select().from(tags).where(eq(tags.id, id));
   if (!row) throw notFound('Tag');
   const { defaultLocale } = await siteLocales(db);
-  return toTag(row, locale, defaultLocale);
+  return { ...toTag(row, locale, defaultLocale), version: row.version };
 }
 
-export async function createTag(db: Db, input: TagCreate, now = new Date()): Promise<Tag> {
+export async function createTag(db: Db, input: TagCreate, ctx: WriteContext): Promise<Versioned<Tag>> {
+  const { now } = ctx;
   const { defaultLocale } = await siteLocales(db);
   const slug = input.slug ?? slugFrom(pickLocale(input.names, defaultLocale, defaultLocale));
   await assertSlugFree(db, slug);
-  const [row] = await db.insert(tags).values({ id: uuidv7(), slug, names: input.names, createdAt: now, updatedAt: now }).returning();
-  return toTag(row, undefined, defaultLocale);
+  const row = await db.transaction(async (tx) => {
+    const [created] = await tx.insert(tags).values({ id: uuidv7(), slug, names: input.names, createdAt: now, updatedAt: now }).returning();
+    await recordAudit(tx, ctx, { action: 'tag.create', resourceType: 'tag', resourceId: created.id, details: { slug } });
+    return created;
+  });
+  return { ...toTag(row, undefined, defaultLocale), version: row.version };
 }
 
-export async function updateTag(db: Db, id: string, input: TagUpdate, now = new Date()): Promise<Tag> {
-  if (input.slug) await assertSlugFree(db, input.slug, id);
-  const [row] = await db.update(tags).set({ ...input, updatedAt: now }).where(eq(tags.id, id)).returning();
-  if (!row) throw notFound('Tag');
+/** Refuses with 412 when ctx names another version than the stored one (If-Match). */
+export async function updateTag(db: Db, id: string, input: TagUpdate, ctx: WriteContext): Promise<Versioned<Tag>> {
+  const row = await db.transaction(async (tx) => {
+    const current = await loadVersion(tx, id);
+    checkVersion(current.version, ctx);
+    if (input.slug) await assertSlugFree(tx, input.slug, current.id);
+    // Conditional on the version read above: of two concurrent writers only one matches.
+    const [updated] = await tx
+      .update(tags)
+      .set({ ...input, updatedAt: ctx.now, version: sql`${tags.version} + 1` })
+      .where(and(eq(tags.id, current.id), eq(tags.version, current.version)))
+      .returning();
+    if (!updated) throw preconditionFailed((await loadVersion(tx, id)).version);
+    await recordAudit(tx, ctx, { action: 'tag.update', resourceType: 'tag', resourceId: current.id, details: { fields: Object.keys(input) } });
+    return updated;
+  });
   const { defaultLocale } = await siteLocales(db);
-  return toTag(row, undefined, defaultLocale);
+  return { ...toTag(row, undefined, defaultLocale), version: row.version };
 }
 
 /** Deleting a tag in use is a 409 (article_tags restricts it); see the error mapper. */
-export async function deleteTag(db: Db, id: string): Promise<void> {
-  const deleted = await db.delete(tags).where(eq(tags.id, id)).returning({ id: tags.id });
-  if (!deleted.length) throw notFound('Tag');
+export async function deleteTag(db: Db, id: string, ctx: WriteContext): Promise<void> {
+  await db.transaction(async (tx) => {
+    const current = await loadVersion(tx, id);
+    checkVersion(current.version, ctx);
+    const deleted = await tx
+      .delete(tags)
+      .where(and(eq(tags.id, current.id), eq(tags.version, current.version)))
+      .returning({ id: tags.id, slug: tags.slug });
+    if (!deleted.length) throw preconditionFailed((await loadVersion(tx, id)).version);
+    await recordAudit(tx, ctx, { action: 'tag.delete', resourceType: 'tag', resourceId: current.id, details: { slug: deleted[0].slug } });
+  });
+}
+
+async function loadVersion(db: Db, id: string) {
+  const [row] = await db.select({ id: tags.id, version: tags.version }).from(tags).where(eq(tags.id, id));
+  if (!row) throw notFound('Tag');
+  return row;
 }
 
 async function assertSlugFree(db: Db, slug: string, exceptId?: string) {
