@@ -127,6 +127,11 @@ export async function createArticle(db: Db, input: ArticleCreateInput, ctx: Writ
   return { id };
 }
 
+/** The version another writer left behind, for the 412 that tells the caller what to read again. */
+async function currentVersion(db: Db, id: string): Promise<number> {
+  return (await loadRow(db, id)).version;
+}
+
 async function loadRow(db: Db, id: string): Promise<ArticleRow> {
   const [row] = await db.select().from(articles).where(eq(articles.id, id));
   if (!row) throw notFound('Article');
@@ -175,7 +180,7 @@ export async function updateArticle(
       // Conditional on the version read above: of two concurrent writers only one matches.
       .where(and(eq(articles.id, id), eq(articles.version, current.version)))
       .returning({ id: articles.id });
-    if (!updated.length) throw preconditionFailed(current.version + 1);
+    if (!updated.length) throw preconditionFailed(await currentVersion(tx, id));
     await writeLinks(tx, id, input);
     await recordRevision(tx, id, ctx, reason);
     await recordAudit(tx, ctx, {
@@ -198,7 +203,7 @@ export async function deleteArticle(db: Db, id: string, ctx: WriteContext): Prom
       .delete(articles)
       .where(and(eq(articles.id, id), eq(articles.version, current.version)))
       .returning({ id: articles.id, locale: articles.locale, slug: articles.slug });
-    if (!deleted.length) throw preconditionFailed(current.version + 1);
+    if (!deleted.length) throw preconditionFailed(await currentVersion(tx, id));
     await recordAudit(tx, ctx, { action: 'article.delete', resourceType: 'article', resourceId: id, details: { locale: deleted[0].locale, slug: deleted[0].slug } });
   });
 }
