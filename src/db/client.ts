@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
+import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
 import { type SQL, sql } from 'drizzle-orm';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
@@ -69,7 +70,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     };
   }
   const unlock = options.dataDir ? lockDataDir(options.dataDir) : () => {};
-  const client = await PGlite.create(options.dataDir ? { dataDir: options.dataDir } : {}).catch((err) => {
+  const client = await PGlite.create({ dataDir: options.dataDir, extensions: { unaccent } }).catch((err) => {
     unlock();
     throw err;
   });

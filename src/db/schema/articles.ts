@@ -1,6 +1,6 @@
 // Storage for articles and their ordered links to tags, authors and sources.
 import { sql } from 'drizzle-orm';
-import { index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
+import { customType, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
 import { authors, categories, sources, tags, timestamps } from './taxonomy.js';
 
 export const articleStatus = pgEnum('article_status', [
@@ -112,4 +112,27 @@ export const articleSources = pgTable(
     position: integer().notNull(),
   },
   (t) => [primaryKey({ columns: [t.articleId, t.sourceId] }), index().on(t.sourceId)],
+);
+
+const tsvector = customType<{ data: string }>({
+  dataType() {
+    return 'tsvector';
+  },
+});
+
+/**
+ * The search document of an article, one row per article, rebuilt by every write that changes its text
+ * (modules/search/indexer.ts). Kept out of `articles` so that ordinary reads never carry the vector.
+ * The vector is language-specific: `english` stemming, unaccented `simple` for Vietnamese and others,
+ * and character bigrams for Chinese, Japanese and Korean (the text is segmented before it gets here).
+ */
+export const articleSearch = pgTable(
+  'article_search',
+  {
+    articleId: uuid()
+      .primaryKey()
+      .references(() => articles.id, { onDelete: 'cascade' }),
+    document: tsvector().notNull(),
+  },
+  (t) => [index('article_search_document_idx').using('gin', t.document)],
 );

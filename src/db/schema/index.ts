@@ -3,3 +3,4 @@ export * from './articles.js';
 export * from './site.js';
 export * from './people.js';
 export * from './history.js';
+export * from './changes.js';
