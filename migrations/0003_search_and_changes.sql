@@ -27,4 +27,20 @@ ALTER TABLE "pending_article_changes" ADD CONSTRAINT "pending_article_changes_ar
 CREATE INDEX "article_search_document_idx" ON "article_search" USING gin ("document");--> statement-breakpoint
 CREATE INDEX "article_changes_locale_seq_index" ON "article_changes" USING btree ("locale","seq");--> statement-breakpoint
 CREATE INDEX "article_changes_article_id_index" ON "article_changes" USING btree ("article_id");--> statement-breakpoint
-CREATE INDEX "pending_article_changes_due_at_index" ON "pending_article_changes" USING btree ("due_at");
+CREATE INDEX "pending_article_changes_due_at_index" ON "pending_article_changes" USING btree ("due_at");--> statement-breakpoint
+-- Articles already public when the feed starts: one upsert each, oldest first, so a partner starting from
+-- the beginning mirrors everything. Search documents are built by the server at start-up (indexer.ts).
+INSERT INTO "article_changes" ("article_id", "translation_group_id", "locale", "slug", "action", "event", "at")
+SELECT "id", "translation_group_id", "locale", "slug", 'upsert', 'article.published', now()
+FROM "articles"
+WHERE "status" = 'published' AND "published_at" <= now()
+  AND ("embargo_until" IS NULL OR "embargo_until" <= now())
+  AND ("unpublish_at" IS NULL OR "unpublish_at" > now())
+ORDER BY "published_at", "id";--> statement-breakpoint
+-- Published but waiting for a publish time or an embargo: the scheduler reports them when they fall due.
+INSERT INTO "pending_article_changes" ("article_id", "due_at")
+SELECT "id", GREATEST("published_at", COALESCE("embargo_until", "published_at"))
+FROM "articles"
+WHERE "status" = 'published'
+  AND ("published_at" > now() OR "embargo_until" > now())
+  AND ("unpublish_at" IS NULL OR "unpublish_at" > GREATEST("published_at", COALESCE("embargo_until", "published_at")));

@@ -18,7 +18,10 @@ import { badRequest } from './http/errors.js';
 import { clientErrorProblem, problemBody, problemFromError, sendProblem } from './http/problem.js';
 import { sharedSchemas } from './http/schemas.js';
 import { articleSchemas } from './modules/articles/schemas.js';
+import searchRoutes from './modules/search/routes.js';
+import { searchSchemas } from './modules/search/schemas.js';
 import { auditSchemas } from './modules/audit/schemas.js';
+import { changeSchemas } from './modules/changes/schemas.js';
 import { revisionSchemas } from './modules/revisions/schemas.js';
 import { authorSchemas } from './modules/authors/schemas.js';
 import { categorySchemas } from './modules/categories/schemas.js';
@@ -31,6 +34,7 @@ import { userSchemas } from './modules/users/schemas.js';
 import { findTextProblem } from './http/text-guard.js';
 import articleRoutes from './modules/articles/routes.js';
 import auditRoutes from './modules/audit/routes.js';
+import changeRoutes from './modules/changes/routes.js';
 import revisionRoutes from './modules/revisions/routes.js';
 import relatedRoutes from './modules/articles/related-routes.js';
 import feedRoutes from './modules/feeds/routes.js';
@@ -98,7 +102,7 @@ function makeAjv(options: AjvOptions) {
 }
 
 /** Every schema with an $id: validated by reference and published under components.schemas. */
-const componentSchemas = [...sharedSchemas, ...siteSchemas, ...categorySchemas, ...tagSchemas, ...authorSchemas, ...sourceSchemas, ...articleSchemas, ...auditSchemas, ...revisionSchemas, RelatedArticle, JsonFeed, ...workflowSchemas, ...userSchemas, ...authSchemas, ...tokenSchemas];
+const componentSchemas = [...sharedSchemas, ...siteSchemas, ...categorySchemas, ...tagSchemas, ...authorSchemas, ...sourceSchemas, ...articleSchemas, ...auditSchemas, ...revisionSchemas, RelatedArticle, JsonFeed, ...workflowSchemas, ...userSchemas, ...authSchemas, ...tokenSchemas, ...searchSchemas, ...changeSchemas];
 
 export async function buildApp(options: BuildOptions): Promise<App> {
   const { config } = options;
@@ -106,6 +110,8 @@ export async function buildApp(options: BuildOptions): Promise<App> {
     // Redaction applies whatever logger options the caller passes (tests capture logs with their own stream).
     logger: options.logger === false ? false : { level: config.logLevel, ...(typeof options.logger === 'object' ? options.logger : {}), redact: LOG_REDACT },
     bodyLimit: config.bodyLimit,
+    // request.ip (rate limits, login limits, the audit log) is the client's, not the proxy's, behind TRUST_PROXY_HOPS proxies.
+    trustProxy: config.trustProxyHops ? (_address: string, hop: number) => hop < config.trustProxyHops : false,
     routerOptions: { maxParamLength: 200 },
     // Requests arriving while closing get a 503 problem from the onRequest hook below instead of Fastify's plain JSON.
     return503OnClosing: false,
@@ -206,6 +212,8 @@ export async function buildApp(options: BuildOptions): Promise<App> {
   await app.register(relatedRoutes, { prefix: '/v1/articles' });
   await app.register(feedRoutes, { prefix: '/v1/feeds' });
   await app.register(sitemapRoutes, { prefix: '/v1/sitemaps' });
+  await app.register(changeRoutes, { prefix: '/v1/changes' });
+  await app.register(searchRoutes, { prefix: '/v1/search' });
   await app.register(workflowRoutes, { prefix: '/v1/articles' });
   await app.register(previewRoutes, { prefix: '/v1' });
   await app.register(authRoutes, { prefix: '/v1/auth' });

@@ -26,6 +26,10 @@ export const ConfigSchema = Type.Object({
   LOGIN_MAX_FAILURES_PER_IP: Type.Integer({ minimum: 1, maximum: 100_000, default: 20 }),
   LOGIN_FAILURE_WINDOW_MINUTES: Type.Integer({ minimum: 1, maximum: 24 * 60, default: 15 }),
   PUBLIC_KEY_RATE_LIMIT: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 600 }),
+  /** Requests per minute for each anonymous client IP on /v1; 0 turns the limit off (a CDN in front does it). */
+  ANONYMOUS_RATE_LIMIT: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 300 }),
+  /** Behind a proxy or CDN: how many hops of X-Forwarded-For to trust for the client IP (0: none). */
+  TRUST_PROXY_HOPS: Type.Integer({ minimum: 0, maximum: 10, default: 0 }),
 });
 type Env = Static<typeof ConfigSchema>;
 
@@ -55,6 +59,10 @@ export interface Config {
   loginLimits: { perAccount: number; perIp: number; windowMinutes: number };
   /** Requests per minute for each public read key. */
   publicKeyRateLimit: number;
+  /** Requests per minute for each anonymous client IP; 0: no limit. */
+  anonymousRateLimit: number;
+  /** X-Forwarded-For hops to trust when working out the client IP. */
+  trustProxyHops: number;
 }
 
 export class ConfigError extends Error {}
@@ -113,5 +121,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       windowMinutes: e.LOGIN_FAILURE_WINDOW_MINUTES,
     },
     publicKeyRateLimit: e.PUBLIC_KEY_RATE_LIMIT,
+    anonymousRateLimit: e.ANONYMOUS_RATE_LIMIT,
+    trustProxyHops: e.TRUST_PROXY_HOPS,
   };
 }

@@ -31,7 +31,12 @@ export function openApiInfo(config: Config) {
       { name: 'tags', description: 'Keywords attached to articles.' },
       { name: 'authors', description: 'People credited on articles.' },
       { name: 'sources', description: 'Agencies and outlets an article relies on.' },
+      {
+        name: 'search',
+        description: 'Ranked full-text search of published articles: English stemmed, Vietnamese accent-insensitive, Chinese by character bigrams.',
+      },
       { name: 'feeds', description: 'RSS, Atom and JSON Feed of the latest public articles, per locale.' },
+      { name: 'changes', description: 'The partner sync feed: every change to public articles, in order, with tombstones.' },
       { name: 'sitemaps', description: 'XML sitemaps for search engines, with hreflang alternates, and a Google News sitemap.' },
       { name: 'site', description: 'Site-wide settings: locales, time zone, footer.' },
       { name: 'auth', description: 'Log in with email and password for a short-lived session token; log out.' },

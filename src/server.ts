@@ -4,6 +4,7 @@ import { buildApp } from './app.js';
 import { ensureAdminToken, wantsDemoSeed } from './bootstrap.js';
 import { configFromEnv, describeError, openConfiguredDatabase } from './cli/common.js';
 import { startScheduler } from './modules/articles/scheduler.js';
+import { indexMissing } from './modules/search/indexer.js';
 import { seedDemo } from './seed/demo.js';
 
 const config = configFromEnv();
@@ -23,6 +24,10 @@ try {
   }
 
   if (wantsDemoSeed(config, database.engine)) await seedDemo(database.db, (msg) => app.log.info(msg));
+
+  // Articles loaded in bulk or written before search existed get their search documents now.
+  const indexed = await indexMissing(database.db);
+  if (indexed) app.log.info(`search: indexed ${indexed} articles that had no search document`);
 
   // Due publications and take-downs, every few seconds; stopped below before the database closes.
   if (config.schedulerIntervalMs > 0) scheduler = startScheduler(app, config.schedulerIntervalMs);

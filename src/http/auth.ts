@@ -1,5 +1,5 @@
 // Bearer-token authentication (API tokens, public read keys, login sessions), scope checks, and the
-// public-key rate limit, as hooks.
+// rate limits for public keys and anonymous callers, as hooks.
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
@@ -20,10 +20,10 @@ declare module 'fastify' {
  */
 export async function registerAuth(app: FastifyInstance) {
   app.decorateRequest('principal', null);
-  const limitPublicKey = await publicKeyLimiter(app);
+  const limit = await publicLimiters(app);
   app.addHook('onRequest', async (request, reply) => {
     const header = request.headers.authorization;
-    if (header === undefined) return;
+    if (header === undefined) return limit.anonymous(request, reply);
     const match = /^Bearer ([A-Za-z0-9_\-.~+/]{16,200}=*)$/.exec(header);
     if (!match) throw unauthorized('The Authorization header must be "Bearer <token>".');
     // The prefix says where the secret lives: dls_ login sessions, anything else API tokens and public keys.
@@ -32,41 +32,52 @@ export async function registerAuth(app: FastifyInstance) {
     const principal = secret.startsWith(SESSION_PREFIX) ? await authenticateSession(app.db, secret, now) : await authenticateToken(app.db, secret, now);
     if (!principal) throw unauthorized('The token is invalid, expired or revoked.');
     request.principal = principal;
-    if (principal.kind === 'public') await limitPublicKey(request, reply);
+    if (principal.kind === 'public') await limit.publicKey(request, reply);
   });
 }
 
-const RATE_LIMIT_POLICY = 'public-key';
-
 /**
- * Public read keys get their own budget (PUBLIC_KEY_RATE_LIMIT a minute, counted per key, in this
- * instance's memory), with RateLimit-Policy / RateLimit headers (IETF httpapi-ratelimit-headers) on
- * every response and a 429 problem with Retry-After past it. Other callers are not limited here.
+ * Rate limits for the public side, counted in this instance's memory with @fastify/rate-limit: each public
+ * read key gets PUBLIC_KEY_RATE_LIMIT requests a minute, each anonymous client IP ANONYMOUS_RATE_LIMIT on
+ * /v1 (health probes and the docs page are not counted). Limited responses carry RateLimit-Policy and
+ * RateLimit (IETF httpapi-ratelimit-headers); past the limit a 429 problem with Retry-After.
+ * API tokens and sessions are not limited: they belong to the newsroom's own tools.
  */
-async function publicKeyLimiter(app: FastifyInstance) {
-  // global: false: the plugin adds no hook of its own; the auth hook calls the limiter for public keys only.
+async function publicLimiters(app: FastifyInstance) {
+  // global: false: the plugin adds no hook of its own; the auth hook calls the limiters.
   await app.register(rateLimit, { global: false });
-  const max = app.config.publicKeyRateLimit;
-  const limiter = app.createRateLimit({ max, timeWindow: 60_000, keyGenerator: (request) => request.principal!.id });
-  // Any route can answer 429 to a public key: say so in the spec without editing every module.
+  // Any route can answer 429: say so in the spec without editing every module.
   app.addHook('onRoute', (route) => {
     const response = route.schema?.response as Record<string, unknown> | undefined;
     if (!response || route.schema?.hide || '429' in response) return;
-    route.schema = { ...route.schema, response: { ...response, 429: TOO_MANY_FOR_KEY } };
+    route.schema = { ...route.schema, response: { ...response, 429: TOO_MANY } };
   });
-  return async (request: FastifyRequest, reply: FastifyReply) => {
-    const result = await limiter(request);
-    if (result.isAllowed) return;
-    reply.header('ratelimit-policy', `"${RATE_LIMIT_POLICY}";q=${max};w=60`);
-    reply.header('ratelimit', `"${RATE_LIMIT_POLICY}";r=${result.remaining};t=${result.ttlInSeconds}`);
-    if (!result.isExceeded) return;
-    reply.header('retry-after', String(Math.max(result.ttlInSeconds, 1)));
-    throw new AppError(429, 'TOO_MANY_REQUESTS', 'Too Many Requests', `This public key is over its limit of ${max} requests a minute.`);
+  const limiter = (policy: string, max: number, key: (request: FastifyRequest) => string, who: string) => {
+    const check = app.createRateLimit({ max, timeWindow: 60_000, keyGenerator: key });
+    return async (request: FastifyRequest, reply: FastifyReply) => {
+      const result = await check(request);
+      if (result.isAllowed) return;
+      reply.header('ratelimit-policy', `"${policy}";q=${max};w=60`);
+      reply.header('ratelimit', `"${policy}";r=${result.remaining};t=${result.ttlInSeconds}`);
+      if (!result.isExceeded) return;
+      reply.header('retry-after', String(Math.max(result.ttlInSeconds, 1)));
+      throw new AppError(429, 'TOO_MANY_REQUESTS', 'Too Many Requests', `${who} is over its limit of ${max} requests a minute.`);
+    };
+  };
+  const perKey = limiter('public-key', app.config.publicKeyRateLimit, (request) => request.principal!.id, 'This public key');
+  const max = app.config.anonymousRateLimit;
+  const perIp = max > 0 ? limiter('anonymous', max, (request) => request.ip, 'This client address') : undefined;
+  return {
+    publicKey: perKey,
+    anonymous: async (request: FastifyRequest, reply: FastifyReply) => {
+      if (perIp && request.url.startsWith('/v1/')) await perIp(request, reply);
+    },
   };
 }
 
-const TOO_MANY_FOR_KEY = {
-  description: 'Too many requests: a public read key over its per-minute limit. Retry-After, RateLimit and RateLimit-Policy say when to retry.',
+const TOO_MANY = {
+  description:
+    'Too many requests: an anonymous client address or a public read key over its per-minute limit. Retry-After, RateLimit and RateLimit-Policy say when to retry.',
   content: { 'application/problem+json': { schema: Type.Ref('Problem') } },
 };
 

@@ -2,6 +2,13 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
+declare module 'fastify' {
+  interface FastifyReply {
+    /** What a public response depends on, for the Surrogate-Key header (see surrogateKeys()). */
+    surrogateKeys?: Set<string>;
+  }
+}
+
 export const PUBLIC_CACHE_CONTROL = 'public, max-age=60, s-maxage=300, stale-while-revalidate=60';
 export const PRIVATE_CACHE_CONTROL = 'private, no-store';
 
@@ -31,6 +38,37 @@ function etagOf(reply: FastifyReply, payload: unknown): string {
   return reply.resourceVersion !== undefined ? `"v${reply.resourceVersion}-${hash}"` : `"${hash}"`;
 }
 
+/**
+ * Names what a public response depends on, so a CDN (Fastly, Varnish xkey, Cloudflare Cache-Tag via a
+ * worker) can purge exactly the pages a change touches: `article:<id>`, `category:<id>`, `tag:<id>`,
+ * `author:<id>`, `source:<id>`, `locale:<code>`, `site`, and a collection key for any list
+ * (`articles`, `categories`, `tags`, `authors`, `sources`) that a new item would join. Called by routes,
+ * repeatedly if need be; sent only on public (cacheable) 200 responses.
+ */
+export function surrogateKeys(reply: FastifyReply, keys: Iterable<string | null | undefined>) {
+  reply.surrogateKeys ??= new Set();
+  for (const key of keys) if (key) reply.surrogateKeys.add(key);
+}
+
+/** The keys of an article as the API shows it: itself, its locale, category, tags, authors and sources. */
+export function articleKeys(article: {
+  id: string;
+  locale?: string;
+  category?: { id: string } | null;
+  tags?: Array<{ id: string }>;
+  authors?: Array<{ id: string }>;
+  sources?: Array<{ id: string }>;
+}): string[] {
+  return [
+    `article:${article.id}`,
+    article.locale ? `locale:${article.locale}` : null,
+    article.category ? `category:${article.category.id}` : null,
+    ...(article.tags ?? []).map((t) => `tag:${t.id}`),
+    ...(article.authors ?? []).map((a) => `author:${a.id}`),
+    ...(article.sources ?? []).map((s) => `source:${s.id}`),
+  ].filter((k): k is string => k !== null);
+}
+
 export function registerCaching(app: FastifyInstance) {
   app.addHook('onSend', async (request, reply, payload) => {
     if (request.method !== 'GET' && request.method !== 'HEAD') {
@@ -45,6 +83,8 @@ export function registerCaching(app: FastifyInstance) {
       reply.header('cache-control', request.principal ? PRIVATE_CACHE_CONTROL : PUBLIC_CACHE_CONTROL);
     }
     reply.header('vary', 'Authorization, Accept');
+    const publicResponse = String(reply.getHeader('cache-control')).startsWith('public');
+    if (publicResponse && reply.surrogateKeys?.size) reply.header('surrogate-key', [...reply.surrogateKeys].join(' '));
     if (typeof payload !== 'string' && !Buffer.isBuffer(payload)) return payload;
     const etag = etagOf(reply, payload);
     reply.header('etag', etag);

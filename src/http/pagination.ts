@@ -7,7 +7,7 @@ export interface SortableField {
   expr: SQL;
   /** How the value is read back from a row for the cursor. */
   read: (row: Record<string, unknown>) => string | number;
-  cast?: 'timestamptz' | 'text' | 'integer' | 'uuid';
+  cast?: 'timestamptz' | 'text' | 'integer' | 'uuid' | 'numeric';
 }
 
 export interface SortKey {

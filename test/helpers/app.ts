@@ -61,7 +61,8 @@ export async function buildTestApp(t: Teardown, env: Record<string, string> = {}
     set(d: Date | string) { clock.now = new Date(d); },
     advance(ms: number) { clock.now = new Date(clock.now.getTime() + ms); },
   };
-  const config = loadConfig({ LOG_LEVEL: 'silent', PUBLIC_BASE_URL: 'http://dateline.test', ...env });
+  // Test files make thousands of anonymous requests from one address; rate-limit tests set their own limit.
+  const config = loadConfig({ LOG_LEVEL: 'silent', PUBLIC_BASE_URL: 'http://dateline.test', ANONYMOUS_RATE_LIMIT: '0', ...env });
   const logs: string[] = [];
   const logger = options.captureLogs ? { level: 'trace', stream: { write: (line: string) => logs.push(line) } } : false;
   const app = await buildApp({ config, database, logger, now: () => clock.now });

@@ -93,7 +93,7 @@ function pick(article: Article, fields: string[] | undefined): ArticleFields {
 }
 
 /** Rows → API objects with their relations, in a constant number of queries. */
-async function present(db: Db, rows: ArticleRow[], opts: ReadOptions, viewer: Viewer) {
+export async function present(db: Db, rows: ArticleRow[], opts: ReadOptions, viewer: Viewer) {
   const include = parseInclude(opts.include);
   const fields = parseFields(opts.fields);
   const { defaultLocale } = await siteLocales(db);
@@ -157,7 +157,7 @@ function statusList(raw: string): Array<(typeof ARTICLE_STATUSES)[number]> {
   return values as Array<(typeof ARTICLE_STATUSES)[number]>;
 }
 
-function articleFilters(q: ArticleListQuery): SQL[] {
+export function articleFilters(q: ArticleListQuery): SQL[] {
   const w: SQL[] = [];
   const one = (v: string) => [v];
   if (q['filter[locale]']) w.push(eq(articles.locale, q['filter[locale]']));

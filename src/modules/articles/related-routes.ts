@@ -4,6 +4,7 @@ import type { App } from '../../app.js';
 import { canPreview, canReadDrafts } from '../../http/auth.js';
 import { IdParams, NOT_MODIFIED, problemResponses, READ_ERRORS, ref } from '../../http/schemas.js';
 import { listRelatedArticles, RelatedArticle, RelatedQuery } from './related.js';
+import { surrogateKeys } from '../../http/caching.js';
 
 export default async function relatedRoutes(app: App) {
   app.get(
@@ -26,9 +27,11 @@ export default async function relatedRoutes(app: App) {
         },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const caller = { canReadDrafts: canReadDrafts(request), canPreview: canPreview(request), now: app.now() };
-      return { data: await listRelatedArticles(app.db, request.params.id, request.query.limit ?? 10, caller) };
+      const data = await listRelatedArticles(app.db, request.params.id, request.query.limit ?? 10, caller);
+      surrogateKeys(reply, ['articles', `article:${request.params.id}`, ...data.map((a) => `article:${a.id}`)]);
+      return { data };
     },
   );
 }

@@ -11,6 +11,7 @@ import { recordAudit } from '../audit/service.js';
 import { recordRevision } from '../revisions/service.js';
 import { siteLocales } from '../site/service.js';
 import { type ArticleRow } from './queries.js';
+import { afterArticleWrite } from './after-write.js';
 import { assertCanEdit } from './permissions.js';
 import { cleanBlocks, renderBody } from './render.js';
 import type { ArticleCreateInput, ArticleUpdate, ArticleUpdateInput } from './schemas.js';
@@ -123,6 +124,7 @@ export async function createArticle(db: Db, input: ArticleCreateInput, ctx: Writ
     await writeLinks(tx, id, input);
     await recordRevision(tx, id, ctx, 'create');
     await recordAudit(tx, ctx, { action: 'article.create', resourceType: 'article', resourceId: id, details: { locale: input.locale, slug } });
+    await afterArticleWrite(tx, id, null, now);
   });
   return { id };
 }
@@ -189,6 +191,7 @@ export async function updateArticle(
       resourceId: id,
       details: { fields: Object.keys(input), ...(reason === 'update' ? {} : { reason }) },
     });
+    await afterArticleWrite(tx, id, current, now);
   });
   return { id };
 }
@@ -205,6 +208,7 @@ export async function deleteArticle(db: Db, id: string, ctx: WriteContext): Prom
       .returning({ id: articles.id, locale: articles.locale, slug: articles.slug });
     if (!deleted.length) throw preconditionFailed(await currentVersion(tx, id));
     await recordAudit(tx, ctx, { action: 'article.delete', resourceType: 'article', resourceId: id, details: { locale: deleted[0].locale, slug: deleted[0].slug } });
+    await afterArticleWrite(tx, id, current, ctx.now);
   });
 }
 
@@ -258,6 +262,7 @@ export async function createTranslation(
     if (sourceRows.length) await tx.insert(articleSources).values(sourceRows.map((r) => ({ ...r, articleId: id })));
     await recordRevision(tx, id, ctx, 'create');
     await recordAudit(tx, ctx, { action: 'article.translate', resourceType: 'article', resourceId: id, details: { from: sourceId, locale: input.locale } });
+    await afterArticleWrite(tx, id, null, now);
   });
   return { id };
 }

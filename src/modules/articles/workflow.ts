@@ -9,6 +9,7 @@ import { conflict, notFound, unprocessable } from '../../http/errors.js';
 import { recordAudit } from '../audit/service.js';
 import { recordRevision } from '../revisions/service.js';
 import { getSiteSettings } from '../site/service.js';
+import { afterArticleWrite } from './after-write.js';
 import { assertCanEdit, assertCanPublish } from './permissions.js';
 import type { ArticleRow } from './queries.js';
 import type { ArticleStatus } from './schemas.js';
@@ -169,6 +170,7 @@ export async function applyAction(
         ...(change.embargoUntil !== undefined ? { embargoUntil: iso(change.embargoUntil) } : {}),
       },
     });
+    await afterArticleWrite(tx, id, row, ctx.now);
     return { version, status: change.status };
   });
 }
@@ -192,6 +194,7 @@ export async function addCorrection(db: Db, id: string, text: string, ctx: Write
     const version = await writeChange(tx, row, { corrections: [...(row.corrections ?? []), correction] }, ctx.now);
     await recordRevision(tx, id, ctx, 'correction');
     await recordAudit(tx, ctx, { action: 'article.correct', resourceType: 'article', resourceId: id, details: { at: correction.at } });
+    await afterArticleWrite(tx, id, row, ctx.now);
     return { version };
   });
 }

@@ -20,6 +20,7 @@ import {
 } from '../../http/schemas.js';
 import { Author, AuthorCreate, AuthorListQuery, AuthorPrivate, AuthorUpdate } from './schemas.js';
 import { createAuthor, deleteAuthor, getAuthor, listAuthors, updateAuthor } from './service.js';
+import { surrogateKeys } from '../../http/caching.js';
 
 const write = { onRequest: requireScope('content:write') };
 // Scope first (401/403), then the precondition (428/400).
@@ -61,6 +62,7 @@ export default async function authorRoutes(app: App) {
     async (request, reply) => {
       const withEmail = seesEmail(request);
       const page = await listAuthors(app.db, request.query, request.url, withEmail);
+      surrogateKeys(reply, ['authors', ...page.items.map((author) => `author:${author.id}`)]);
       if (!withEmail) servePublic(reply, PublicList);
       return listReply(reply, page, app.config.publicBaseUrl);
     },
@@ -83,6 +85,7 @@ export default async function authorRoutes(app: App) {
       const withEmail = seesEmail(request);
       const data = await getAuthor(app.db, request.params.id, request.query.locale, withEmail);
       setVersion(reply, data.version);
+      surrogateKeys(reply, [`author:${data.id}`]);
       if (!withEmail) servePublic(reply, PublicItem);
       return { data };
     },

@@ -2,6 +2,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { App } from '../../app.js';
 import { requireScope } from '../../http/auth.js';
+import { surrogateKeys } from '../../http/caching.js';
 import { requireIfMatch, setVersion } from '../../http/concurrency.js';
 import { requestContext } from '../../http/context.js';
 import { badRequest } from '../../http/errors.js';
@@ -68,6 +69,8 @@ export default async function categoryRoutes(app: App) {
     },
     async (request, reply) => {
       const q = request.query;
+      // Any category change can move a node of the tree or a row of the list.
+      surrogateKeys(reply, ['categories']);
       if (q.tree) {
         const { roots, total } = await listCategoryTree(app.db, q.locale);
         return { data: roots, meta: q.meta === 'total' ? { total } : {}, links: { self: request.url } };
@@ -92,6 +95,7 @@ export default async function categoryRoutes(app: App) {
     async (request, reply) => {
       const data = await getCategory(app.db, request.params.id, request.query.locale);
       setVersion(reply, data.version);
+      surrogateKeys(reply, [`category:${data.id}`, ...data.ancestors.map((a) => `category:${a.id}`)]);
       return { data };
     },
   );

@@ -7,6 +7,7 @@ import { NOT_MODIFIED, problemResponses, READ_ERRORS, ref } from '../../http/sch
 import { renderAtom, renderJsonFeed, renderRss } from './render.js';
 import { FeedParams, FeedQuery, JsonFeed } from './schemas.js';
 import { FEED_SIZE, loadFeed } from './service.js';
+import { surrogateKeys } from '../../http/caching.js';
 
 const tags = ['feeds'];
 const description =
@@ -53,16 +54,18 @@ const ATOM_EXAMPLE = `<?xml version="1.0" encoding="UTF-8"?>
 </feed>`;
 
 export default async function feedRoutes(app: App) {
-  const load = (request: { params: { locale: string }; query: FeedQuery }, reply: FastifyReply) => {
+  const load = async (request: { params: { locale: string }; query: FeedQuery }, reply: FastifyReply) => {
     // Built for the anonymous reader whatever the caller sent, so a shared cache may keep it.
     reply.header('cache-control', PUBLIC_CACHE_CONTROL).header('content-language', request.params.locale);
-    return loadFeed(app.db, {
+    const feed = await loadFeed(app.db, {
       locale: request.params.locale,
       query: request.query,
       now: app.now(),
       publicBaseUrl: app.config.publicBaseUrl,
       frontendUrlPattern: app.config.frontendUrlPattern,
     });
+    surrogateKeys(reply, ['articles', 'site', `locale:${feed.locale}`, ...feed.items.map((item) => `article:${item.id}`)]);
+    return feed;
   };
 
   app.get(

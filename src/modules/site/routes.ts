@@ -5,6 +5,7 @@ import { requestContext } from '../../http/context.js';
 import { ItemEnvelope, NOT_MODIFIED, problemResponses, READ_ERRORS, ref, WRITE_ERRORS } from '../../http/schemas.js';
 import { SiteQuery, SiteSettings, SiteView } from './schemas.js';
 import { getSiteSettings, getSiteView, replaceSiteSettings } from './service.js';
+import { surrogateKeys } from '../../http/caching.js';
 
 export default async function siteRoutes(app: App) {
   app.get(
@@ -22,6 +23,7 @@ export default async function siteRoutes(app: App) {
     async (request, reply) => {
       const data = await getSiteView(app.db, request.query.locale);
       reply.header('last-modified', new Date(data.updatedAt).toUTCString()).header('content-language', data.locale);
+      surrogateKeys(reply, ['site', `locale:${data.locale}`]);
       return { data };
     },
   );

@@ -4,6 +4,7 @@ import { type Db, queryRows } from '../../db/client.js';
 import { articles, categories } from '../../db/schema/index.js';
 import { notFound } from '../../http/errors.js';
 import { pickLocale } from '../../http/localize.js';
+import { loadAlternates } from '../articles/alternates.js';
 import { frontendUrl, publicViewer } from '../articles/public.js';
 import { visibleTo } from '../articles/visibility.js';
 import { getSiteSettings } from '../site/service.js';
@@ -82,35 +83,20 @@ export async function loadMonthSitemap(db: Db, o: MonthOptions): Promise<Sitemap
   if (!rows.length) throw notFound(o.page > 1 ? `Page ${o.page} of this sitemap` : 'A sitemap for this month');
 
   const { settings } = await getSiteSettings(db);
-  // Every public member of these groups, the month's own articles included, so each URL lists
-  // itself and its siblings (reciprocal hreflang) from one query. The group ids travel as one
-  // array parameter: a page has up to 10,000 of them, too many for one parameter each.
-  const groups = `{${[...new Set(rows.map((r) => r.group))].join(',')}}`;
-  const members = await db
-    .select({ id: articles.id, group: articles.translationGroupId, locale: articles.locale, slug: articles.slug, category: categories.slug })
-    .from(articles)
-    .leftJoin(categories, eq(categories.id, articles.categoryId))
-    .where(and(sql`${articles.translationGroupId} = ANY(${groups}::uuid[])`, visible))
-    .orderBy(asc(articles.translationGroupId), asc(articles.locale));
-
-  const byGroup = new Map<string, Array<{ id: string; locale: string; url: string }>>();
-  for (const m of members) {
-    const list = byGroup.get(m.group) ?? [];
-    list.push({ id: m.id, locale: m.locale, url: frontendUrl(o.frontendUrlPattern, { locale: m.locale, category: m.category, slug: m.slug }) });
-    byGroup.set(m.group, list);
-  }
+  // Every public version of these stories, the month's own articles included, so each URL lists itself
+  // and its siblings (reciprocal hreflang) from one query.
+  const byGroup = await loadAlternates(db, rows.map((r) => r.group), {
+    now: o.now,
+    frontendUrlPattern: o.frontendUrlPattern,
+    defaultLocale: settings.defaultLocale,
+  });
 
   return rows.map((r) => {
     const group = byGroup.get(r.group) ?? [];
-    const self = group.find((m) => m.id === r.id);
-    // Only possible if the article was unpublished between the two queries: leave it out next time.
-    const url = self?.url ?? '';
-    const alternates: SitemapAlternate[] = [];
-    if (group.length > 1) {
-      for (const m of group) alternates.push({ hreflang: m.locale, url: m.url });
-      const fallback = group.find((m) => m.locale === settings.defaultLocale);
-      if (fallback) alternates.push({ hreflang: 'x-default', url: fallback.url });
-    }
+    // Only missing if the article was unpublished between the two queries: leave it out next time.
+    const url = group.find((m) => m.id === r.id && m.hreflang !== 'x-default')?.url ?? '';
+    // A story in one language has no alternates (its list is itself plus x-default).
+    const alternates: SitemapAlternate[] = group.length > 2 ? group.map((m) => ({ hreflang: m.hreflang, url: m.url })) : [];
     const publishedAt = r.publishedAt as Date;
     return { url, lastmod: r.updatedAt > publishedAt ? r.updatedAt : publishedAt, alternates };
   }).filter((u) => u.url);

@@ -7,6 +7,7 @@ import { listReply } from '../../http/list.js';
 import { IdParams, IfMatchHeader, ItemEnvelope, ListEnvelope, NOT_MODIFIED, problemResponses, READ_ERRORS, ref, WRITE_ERRORS } from '../../http/schemas.js';
 import { Source, SourceCreate, SourceListQuery, SourceUpdate } from './schemas.js';
 import { createSource, deleteSource, getSource, listSources, updateSource } from './service.js';
+import { surrogateKeys } from '../../http/caching.js';
 
 const write = { onRequest: requireScope('content:write') };
 // Scope first (401/403), then the precondition (428/400).
@@ -26,7 +27,11 @@ export default async function sourceRoutes(app: App) {
         response: { 200: ListEnvelope(ref(Source)), ...NOT_MODIFIED, ...problemResponses(...READ_ERRORS) },
       },
     },
-    async (request, reply) => listReply(reply, await listSources(app.db, request.query, request.url), app.config.publicBaseUrl),
+    async (request, reply) => {
+      const page = await listSources(app.db, request.query, request.url);
+      surrogateKeys(reply, ['sources', ...page.items.map((source) => `source:${source.id}`)]);
+      return listReply(reply, page, app.config.publicBaseUrl);
+    },
   );
 
   app.get(
@@ -43,6 +48,7 @@ export default async function sourceRoutes(app: App) {
     async (request, reply) => {
       const data = await getSource(app.db, request.params.id);
       setVersion(reply, data.version);
+      surrogateKeys(reply, [`source:${data.id}`]);
       return { data };
     },
   );

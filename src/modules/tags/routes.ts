@@ -18,6 +18,7 @@ import {
 } from '../../http/schemas.js';
 import { Tag, TagCreate, TagListQuery, TagUpdate } from './schemas.js';
 import { createTag, deleteTag, getTag, listTags, updateTag } from './service.js';
+import { surrogateKeys } from '../../http/caching.js';
 
 const write = { onRequest: requireScope('content:write') };
 // Scope first (401/403), then the precondition (428/400).
@@ -37,7 +38,11 @@ export default async function tagRoutes(app: App) {
         response: { 200: ListEnvelope(ref(Tag)), ...NOT_MODIFIED, ...problemResponses(...READ_ERRORS) },
       },
     },
-    async (request, reply) => listReply(reply, await listTags(app.db, request.query, request.url), app.config.publicBaseUrl),
+    async (request, reply) => {
+      const page = await listTags(app.db, request.query, request.url);
+      surrogateKeys(reply, ['tags', ...page.items.map((tag) => `tag:${tag.id}`)]);
+      return listReply(reply, page, app.config.publicBaseUrl);
+    },
   );
 
   app.get(
@@ -55,6 +60,7 @@ export default async function tagRoutes(app: App) {
     async (request, reply) => {
       const data = await getTag(app.db, request.params.id, request.query.locale);
       setVersion(reply, data.version);
+      surrogateKeys(reply, [`tag:${data.id}`]);
       return { data };
     },
   );

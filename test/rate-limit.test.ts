@@ -1,0 +1,45 @@
+import t from 'tap';
+import { buildTestApp } from './helpers/app.js';
+
+t.test('anonymous callers are limited per client address', async (t) => {
+  const { app, auth } = await buildTestApp(t, { ANONYMOUS_RATE_LIMIT: '3', TRUST_PROXY_HOPS: '1' });
+  const from = (ip: string, url = '/v1/tags', headers: Record<string, string> = {}) =>
+    app.inject({ url, remoteAddress: '10.0.0.1', headers: { 'x-forwarded-for': ip, ...headers } });
+
+  await t.test('the budget, the headers and the 429 problem', async (t) => {
+    for (let i = 1; i <= 3; i++) {
+      const res = await from('203.0.113.7');
+      t.equal(res.statusCode, 200, `request ${i}`);
+      t.equal(res.headers['ratelimit-policy'], '"anonymous";q=3;w=60');
+      t.match(res.headers.ratelimit, new RegExp(`^"anonymous";r=${3 - i};t=\\d+$`));
+    }
+    const over = await from('203.0.113.7', '/v1/articles');
+    t.equal(over.statusCode, 429, 'the budget covers every /v1 route');
+    t.equal(over.headers['content-type'], 'application/problem+json; charset=utf-8');
+    t.equal(over.json().code, 'TOO_MANY_REQUESTS');
+    t.match(over.json().detail, /client address is over its limit of 3 requests a minute/);
+    const retry = Number(over.headers['retry-after']);
+    t.ok(retry >= 1 && retry <= 60, `Retry-After ${retry}`);
+  });
+
+  await t.test('other addresses, tokens, health probes and the docs are not counted against it', async (t) => {
+    t.equal((await from('198.51.100.4')).statusCode, 200, 'another client behind the same proxy has its own budget');
+    t.equal((await from('203.0.113.7', '/v1/tags', auth)).statusCode, 200, 'an API token is not limited');
+    t.equal((await from('203.0.113.7', '/health/live')).statusCode, 200);
+    t.not((await from('203.0.113.7', '/docs')).statusCode, 429);
+  });
+});
+
+t.test('without trusted proxies the connection address counts, and 0 turns the limit off', async (t) => {
+  const limited = await buildTestApp(t, { ANONYMOUS_RATE_LIMIT: '1' });
+  const call = (forwarded: string) => limited.app.inject({ url: '/v1/tags', remoteAddress: '10.0.0.2', headers: { 'x-forwarded-for': forwarded } });
+  t.equal((await call('203.0.113.1')).statusCode, 200);
+  t.equal((await call('203.0.113.2')).statusCode, 429, 'a forged X-Forwarded-For does not buy a new budget');
+
+  const open = await buildTestApp(t, { ANONYMOUS_RATE_LIMIT: '0' });
+  for (let i = 0; i < 5; i++) {
+    const res = await open.app.inject({ url: '/v1/tags' });
+    t.equal(res.statusCode, 200);
+    t.notOk(res.headers.ratelimit);
+  }
+});
