@@ -126,6 +126,33 @@ export async function getArticleForPreview(db: Db, id: string, opts: ReadOptions
   return { article: (await present(db, [row], opts, viewer))[0], row };
 }
 
+/**
+ * The version of this story in `locale` that the viewer may read, else (only when asked) the one in
+ * `fallback`; 404 otherwise. The article named by `id` must itself be readable, so a hidden article never
+ * serves as a way into its group.
+ */
+export async function pickTranslation(
+  db: Db,
+  id: string,
+  locale: string,
+  fallback: string | undefined,
+  viewer: Viewer,
+): Promise<{ id: string; fallbackUsed: boolean }> {
+  const [base] = await db.select({ group: articles.translationGroupId, locale: articles.locale }).from(articles).where(and(eq(articles.id, id), visibleTo(viewer)));
+  if (!base) throw notFound('Article');
+  if (base.locale === locale) return { id, fallbackUsed: false };
+  const wanted = fallback ? [locale, fallback] : [locale];
+  const rows = await db
+    .select({ id: articles.id, locale: articles.locale })
+    .from(articles)
+    .where(and(eq(articles.translationGroupId, base.group), inArray(articles.locale, wanted), visibleTo(viewer)));
+  const exact = rows.find((r) => r.locale === locale);
+  if (exact) return { id: exact.id, fallbackUsed: false };
+  const second = fallback ? rows.find((r) => r.locale === fallback) : undefined;
+  if (second) return { id: second.id, fallbackUsed: true };
+  throw notFound(`A "${locale}" version of this article${fallback ? ` (or a "${fallback}" one)` : ''}`);
+}
+
 /** Every visible article of the translation group, this one included, by locale. */
 export async function listTranslations(db: Db, id: string, viewer: Viewer) {
   const { article } = await getArticle(db, id, { include: 'translations', fields: 'translations' }, viewer);

@@ -2,17 +2,37 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../../app.js';
 import { canPreview, canReadDrafts, requireScope } from '../../http/auth.js';
+import { articleKeys, surrogateKeys } from '../../http/caching.js';
 import { requireIfMatch, setVersion } from '../../http/concurrency.js';
 import { requestContext } from '../../http/context.js';
 import { listReply } from '../../http/list.js';
 import { IdParams, IfMatchHeader, ItemEnvelope, ListEnvelope, NOT_MODIFIED, problemResponses, READ_ERRORS, ref, WRITE_ERRORS } from '../../http/schemas.js';
-import { getArticle, getArticleBySlug, listArticles, listTranslations } from './queries.js';
+import { badRequest } from '../../http/errors.js';
+import { getSiteSettings, siteLocales } from '../site/service.js';
+import { loadAlternates } from './alternates.js';
+import { NewsArticle, Ninjs } from './format-schemas.js';
+import { FORMAT_INCLUDE, MEDIA_TYPES, negotiateFormat, toNewsArticle, toNinjs } from './formats.js';
+import { publicViewer } from './public.js';
+import {
+  type ArticleFields,
+  type ArticleRow,
+  getArticle,
+  getArticleBySlug,
+  listArticles,
+  listTranslations,
+  parseFields,
+  parseInclude,
+  pickTranslation,
+  type ReadOptions,
+} from './queries.js';
 import {
   Article,
+  ArticleByIdQuery,
   ArticleCreate,
+  type ArticleFormat,
+  ArticleGetQuery,
   ArticleListItem,
   ArticleListQuery,
-  ArticleReadQuery,
   ArticleUpdate,
   BySlugParams,
   TranslationCreate,
@@ -26,6 +46,15 @@ const security = [{ bearerAuth: [] }];
 const write = { onRequest: requireScope('content:write') };
 // Scope first (401/403), then the precondition (428/400), as clients expect.
 const writeExisting = { onRequest: [requireScope('content:write'), requireIfMatch] };
+/** 200 of the single-article reads: one resource, three representations (?format or Accept picks). */
+const articleRepresentations = {
+  description: 'The article: the { data } envelope, or with ?format / Accept a schema.org NewsArticle (JSON-LD) or an IPTC ninjs 2.1 document.',
+  content: {
+    'application/json': { schema: ItemEnvelope(ref(ArticleListItem)) },
+    'application/ld+json': { schema: ref(NewsArticle) },
+    'application/vnd.iptc.ninjs+json': { schema: ref(Ninjs) },
+  },
+};
 const readDescription =
   'Anonymous callers see only published articles whose publishedAt has passed, whose embargo has lifted and whose unpublishAt has not come; ' +
   'a token with preview:read also sees scheduled and embargoed ones, and one with content:read sees drafts too.';
@@ -37,6 +66,49 @@ export default async function articleRoutes(app: App) {
     const { article, row } = await getArticle(app.db, id, {}, { canReadDrafts: true, now: app.now() });
     setVersion(reply, row.version);
     return article as Article;
+  };
+  /** include and fields shape the envelope; the other formats load every relation they map (the values are still checked). */
+  const readOptions = (format: ArticleFormat, query: ArticleGetQuery): ReadOptions => {
+    if (format === 'json') return query;
+    parseInclude(query.include);
+    parseFields(query.fields);
+    return { include: FORMAT_INCLUDE };
+  };
+  /**
+   * What every single-article read adds: the public versions of the story as hreflang alternates (unless a
+   * sparse fieldset leaves them out) and the Surrogate-Key naming the article, its relations and its siblings.
+   */
+  const addAlternates = async (reply: FastifyReply, article: ArticleFields, row: ArticleRow, fields: string | undefined) => {
+    const { defaultLocale } = await siteLocales(app.db);
+    const groups = await loadAlternates(app.db, [row.translationGroupId], {
+      now: app.now(),
+      frontendUrlPattern: app.config.frontendUrlPattern,
+      defaultLocale,
+    });
+    const alternates = groups.get(row.translationGroupId) ?? [];
+    if (!fields || fields.split(',').includes('alternates')) article.alternates = alternates;
+    surrogateKeys(reply, [
+      ...articleKeys({ ...article, id: row.id, locale: row.locale }),
+      row.categoryId ? `category:${row.categoryId}` : null,
+      // A sibling published or withdrawn changes this page's alternates and language switch.
+      ...alternates.map((a) => `article:${a.id}`),
+    ]);
+  };
+  /** The article as JSON-LD or ninjs, with its own media type; visibility and caching headers are the envelope's. */
+  const sendFormat = async (reply: FastifyReply, format: Exclude<ArticleFormat, 'json'>, article: Article, row: ArticleRow) => {
+    const { settings } = await getSiteSettings(app.db);
+    const ctx = { frontendUrlPattern: app.config.frontendUrlPattern, publicBaseUrl: app.config.publicBaseUrl, site: settings };
+    reply.type(`${MEDIA_TYPES[format]}; charset=utf-8`);
+    if (format === 'ninjs') return reply.send(toNinjs(article, row.version, ctx));
+    // JSON-LD ends up in public pages, so it links only the versions anyone may read, whoever asks.
+    // A group has one article per site locale (at most 20), so one page holds it.
+    const group = await listArticles(
+      app.db,
+      { 'filter[translationGroup]': row.translationGroupId, include: 'category', fields: 'locale,slug,category,publishedAt,firstPublishedAt', 'page[size]': 100 },
+      '/v1/articles',
+      publicViewer(app.now()),
+    );
+    return reply.send(toNewsArticle(article, group.items, ctx));
   };
 
   app.get(
@@ -53,6 +125,7 @@ export default async function articleRoutes(app: App) {
     },
     async (request, reply) => {
       const page = await listArticles(app.db, request.query, request.url, viewer(request));
+      surrogateKeys(reply, ['articles', ...page.items.map((a) => `article:${a.id}`)]);
       return listReply(reply, page, app.config.publicBaseUrl);
     },
   );
@@ -66,14 +139,17 @@ export default async function articleRoutes(app: App) {
         description: readDescription,
         tags,
         params: BySlugParams,
-        querystring: ArticleReadQuery,
-        response: { 200: ItemEnvelope(ref(ArticleListItem)), ...NOT_MODIFIED, ...problemResponses(...READ_ERRORS, 404) },
+        querystring: ArticleGetQuery,
+        response: { 200: articleRepresentations, ...NOT_MODIFIED, ...problemResponses(...READ_ERRORS, 404) },
       },
     },
     async (request, reply) => {
-      const { article, row } = await getArticleBySlug(app.db, request.params.locale, request.params.slug, request.query, viewer(request));
+      const format = negotiateFormat(request.query.format, request.headers.accept);
+      const { article, row } = await getArticleBySlug(app.db, request.params.locale, request.params.slug, readOptions(format, request.query), viewer(request));
       reply.header('last-modified', row.updatedAt.toUTCString()).header('content-language', row.locale);
       setVersion(reply, row.version);
+      await addAlternates(reply, article, row, format === 'json' ? request.query.fields : undefined);
+      if (format !== 'json') return sendFormat(reply, format, article as Article, row);
       return { data: article };
     },
   );
@@ -84,18 +160,29 @@ export default async function articleRoutes(app: App) {
       schema: {
         operationId: 'getArticle',
         summary: 'Get an article',
-        description: readDescription,
+        description:
+          `${readDescription} With \`locale\` the story is served in that language (the version this id names or a sibling); ` +
+          'with `fallback` too, in the fallback language when there is no such version. Then `meta` says `{ locale, fallbackUsed }` and ' +
+          'Content-Language names the language served. There is never a silent fallback.',
         tags,
         params: IdParams,
-        querystring: ArticleReadQuery,
-        response: { 200: ItemEnvelope(ref(ArticleListItem)), ...NOT_MODIFIED, ...problemResponses(...READ_ERRORS, 404) },
+        querystring: ArticleByIdQuery,
+        response: { 200: articleRepresentations, ...NOT_MODIFIED, ...problemResponses(...READ_ERRORS, 404) },
       },
     },
     async (request, reply) => {
-      const { article, row } = await getArticle(app.db, request.params.id, request.query, viewer(request));
+      const q = request.query;
+      if (q.fallback && !q.locale) {
+        throw badRequest([{ pointer: '/query/fallback', detail: 'needs locale: it names the locale to serve when the story has none in `locale`' }]);
+      }
+      const format = negotiateFormat(q.format, request.headers.accept);
+      const picked = q.locale ? await pickTranslation(app.db, request.params.id, q.locale, q.fallback, viewer(request)) : undefined;
+      const { article, row } = await getArticle(app.db, picked?.id ?? request.params.id, readOptions(format, q), viewer(request));
       reply.header('last-modified', row.updatedAt.toUTCString()).header('content-language', row.locale);
       setVersion(reply, row.version);
-      return { data: article };
+      await addAlternates(reply, article, row, format === 'json' ? q.fields : undefined);
+      if (format !== 'json') return sendFormat(reply, format, article as Article, row);
+      return { data: article, ...(picked ? { meta: { locale: row.locale, fallbackUsed: picked.fallbackUsed } } : {}) };
     },
   );
 

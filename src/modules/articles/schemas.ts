@@ -2,6 +2,8 @@
 import Type, { type Static } from 'typebox';
 import { listParams } from '../../http/list.js';
 import { HttpUrl, LocaleCode, ref, Slug, Timestamp, Uuid } from '../../http/schemas.js';
+import { formatSchemas } from './format-schemas.js';
+import { Alternate } from './alternates.js';
 
 const Text = (maxLength: number, description?: string) => Type.String({ maxLength, description });
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
@@ -167,6 +169,13 @@ export const Article = Type.Object(
     originalStory: Nullable(ref(OriginalStory)),
     seo: ref(Seo),
     translations: Type.Optional(Type.Array(ref(TranslationLink), { description: 'Only with include=translations.' })),
+    alternates: Type.Optional(
+      Type.Array(ref(Alternate), {
+        description:
+          'Single-article reads only: every public version of the story, this one included, then x-default; for hreflang links and the language switch. ' +
+          'Drafts and embargoed versions never appear, whoever asks (an unpublished article lists only its public siblings).',
+      }),
+    ),
   },
   {
     $id: 'Article',
@@ -322,6 +331,50 @@ export const ArticleReadQuery = Type.Object(
   { additionalProperties: false },
 );
 
+export const ARTICLE_FORMATS = ['json', 'jsonld', 'ninjs'] as const;
+export type ArticleFormat = (typeof ARTICLE_FORMATS)[number];
+
+/** GET one article: the read options plus the representation (the preview link keeps ArticleReadQuery: JSON only). */
+export const ArticleGetQuery = Type.Object(
+  {
+    ...ArticleReadQuery.properties,
+    format: Type.Optional(
+      Type.Enum([...ARTICLE_FORMATS], {
+        description:
+          'json (default): the { data } envelope; jsonld: a schema.org NewsArticle (application/ld+json); ninjs: IPTC ninjs 2.1 ' +
+          '(application/vnd.iptc.ninjs+json). Without it the Accept header chooses; include and fields shape the json envelope only.',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type ArticleGetQuery = Static<typeof ArticleGetQuery>;
+
+const LOCALE_PATTERN = { pattern: '^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$', maxLength: 35 };
+
+/** GET /v1/articles/{id}: also the reading language, with an explicit fallback. */
+export const ArticleByIdQuery = Type.Object(
+  {
+    ...ArticleGetQuery.properties,
+    locale: Type.Optional(
+      Type.String({
+        ...LOCALE_PATTERN,
+        description: 'Answer with the version of this story in this locale (404 when it has none the caller may read, unless fallback is given).',
+        examples: ['zh'],
+      }),
+    ),
+    fallback: Type.Optional(
+      Type.String({
+        ...LOCALE_PATTERN,
+        description: 'With locale: the locale to answer in when the story has no readable version in `locale`. meta.fallbackUsed and Content-Language say which was served. Never applied silently.',
+        examples: ['en'],
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type ArticleByIdQuery = Static<typeof ArticleByIdQuery>;
+
 const Ref = (description: string) => Type.String({ minLength: 1, maxLength: 120, description });
 const List = (description: string) => Type.String({ minLength: 1, maxLength: 4000, description: description + ' Comma-separated, at most 100.' });
 
@@ -364,4 +417,18 @@ export const TranslationCreate = Type.Object(
   { $id: 'TranslationCreate', additionalProperties: false, description: 'The slug defaults to the original slug.', examples: [{ locale: 'zh' }] },
 );
 
-export const articleSchemas = [Image, Block, OriginalStory, Seo, TranslationLink, Correction, Article, ArticleListItem, ArticleCreate, ArticleUpdate, TranslationCreate];
+/** Registered as OpenAPI components (with the NewsArticle and Ninjs formats of one article). */
+export const articleSchemas = [Alternate, 
+  Image,
+  Block,
+  OriginalStory,
+  Seo,
+  TranslationLink,
+  Correction,
+  Article,
+  ArticleListItem,
+  ArticleCreate,
+  ArticleUpdate,
+  TranslationCreate,
+  ...formatSchemas,
+];
