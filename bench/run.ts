@@ -11,6 +11,7 @@ import { type Database, openDatabase } from '../src/db/client.js';
 import { cpuBetween, type CpuSnapshot, serverCpu } from './cpu.js';
 import { buildDataset, type Dataset } from './dataset.js';
 import { type LoadResult, runLoad } from './load.js';
+import { indexMissing } from '../src/modules/search/indexer.js';
 
 function numEnv(name: string, fallback: number, min: number, max: number): number {
   const raw = process.env[name];
@@ -28,7 +29,7 @@ const settings = {
   /** How many times scenario (d) follows links.next before measuring. */
   deepPages: Math.round(numEnv('BENCH_DEEP_PAGES', 20, 1, 10_000)),
   postgresUrl: process.env.BENCH_DATABASE_URL || undefined,
-  /** Comma-separated subset of scenario keys (a-h), for quick runs. */
+  /** Comma-separated subset of scenario keys (a-j), for quick runs. */
   only: process.env.BENCH_ONLY?.split(',').map((s) => s.trim()).filter(Boolean),
   /** Keep the throwaway PostgreSQL database (to EXPLAIN queries by hand); its name is printed. */
   keepDatabase: process.env.BENCH_KEEP_DATABASE === '1',
@@ -46,6 +47,9 @@ interface Scenario {
   /** Paths requested round-robin. */
   paths: string[];
 }
+
+const SEARCH_EN = ['flood warning', 'river budget', 'school election', 'harbour strike', 'vaccine hospital', 'typhoon coast', 'rice export', 'solar energy'];
+const SEARCH_ZH = ['洪水', '预算', '港口', '医院', '铁路', '台风', '法院', '市场'];
 
 async function scenarios(base: string, data: Dataset): Promise<Scenario[]> {
   const first = '/v1/articles?page[size]=20';
@@ -74,6 +78,9 @@ async function scenarios(base: string, data: Dataset): Promise<Scenario[]> {
       name: 'list, tag + category subtree filter',
       paths: [`/v1/articles?filter[tag]=${data.popularTagSlug}&filter[category][descendants]=${data.rootCategorySlug}`],
     },
+    // Search over many different words, so no single posting list stays hot.
+    { key: 'i', name: 'search, en, 2 words', paths: SEARCH_EN.map((q) => `/v1/search?locale=en&q=${encodeURIComponent(q)}`) },
+    { key: 'j', name: 'search, zh, 2 characters', paths: SEARCH_ZH.map((q) => `/v1/search?locale=zh&q=${encodeURIComponent(q)}`) },
   ];
 }
 
@@ -202,6 +209,8 @@ async function benchEngine(engine: 'pglite' | 'postgres'): Promise<{ engine: str
     const t0 = performance.now();
     await database.migrate();
     const data = await buildDataset(database.db, { articles: settings.articles });
+    // The dataset is inserted directly, as a bulk import would be; the server's start-up backfill indexes it.
+    await indexMissing(database.db);
     if (settings.setupSql) {
       console.log(`[${engine}] BENCH_SETUP_SQL: ${settings.setupSql}`);
       await database.db.execute(sql.raw(settings.setupSql));

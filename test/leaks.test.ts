@@ -97,7 +97,7 @@ t.test('nothing unpublished is reachable through any public route', async (t) =>
     const names = new Set((op.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name));
     const base = names.has('q') ? [`q=${MARKER}`, 'q=river', 'q=河流'] : [''];
     const extra: string[] = [];
-    if (names.has('include')) extra.push('include=category,tags,authors,sources,translations');
+    if (names.has('include')) extra.push('include=category,tags,authors,sources,translations', 'include=translations,jsonld');
     const format = (op.parameters ?? []).find((p) => p.name === 'format')?.schema?.enum ?? [];
     for (const value of format) extra.push(`format=${value}`);
     if (names.has('locale')) extra.push('locale=vi', 'locale=zh');

@@ -19,7 +19,7 @@ export { FLAGSHIP_SLUG } from './demo-flagship.js';
 export const demoArticles: DemoArticle[] = [flagship, ...newsArticles, ...featureArticles];
 
 // Any fixed number: API processes starting together against one PostgreSQL seed once, not twice.
-const SEED_LOCK_ID = 724_031_003;
+const SEED_LOCK_ID = 724_031_006;
 const DAY = 86_400_000;
 /** Translations go out a few hours after the original. */
 const TRANSLATION_DELAY = 3 * 3_600_000;

@@ -6,6 +6,7 @@ import type { NewsArticle, Ninjs } from './format-schemas.js';
 import { frontendHome, frontendUrl } from './public.js';
 import type { ArticleFields } from './queries.js';
 import { type Article, ARTICLE_FORMATS, type ArticleFormat } from './schemas.js';
+import type { ImageValue } from '../../db/schema/index.js';
 
 export const MEDIA_TYPES: Record<ArticleFormat, string> = {
   json: 'application/json',
@@ -149,14 +150,7 @@ function imageType(url: string): string | undefined {
   return ext ? IMAGE_TYPES[ext.toLowerCase()] : undefined;
 }
 
-interface ImageFields {
-  url: string;
-  alt: string;
-  caption?: string | null;
-  credit?: string | null;
-  width?: number | null;
-  height?: number | null;
-}
+type ImageFields = ImageValue;
 
 type NinjsPicture = NonNullable<Ninjs['associations']>[number];
 

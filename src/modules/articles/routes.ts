@@ -13,6 +13,7 @@ import { loadAlternates } from './alternates.js';
 import { NewsArticle, Ninjs } from './format-schemas.js';
 import { FORMAT_INCLUDE, MEDIA_TYPES, negotiateFormat, toNewsArticle, toNinjs } from './formats.js';
 import { publicViewer } from './public.js';
+import type { Viewer } from './visibility.js';
 import {
   type ArticleFields,
   type ArticleRow,
@@ -94,12 +95,12 @@ export default async function articleRoutes(app: App) {
       ...alternates.map((a) => `article:${a.id}`),
     ]);
   };
-  /** The article as JSON-LD or ninjs, with its own media type; visibility and caching headers are the envelope's. */
-  const sendFormat = async (reply: FastifyReply, format: Exclude<ArticleFormat, 'json'>, article: Article, row: ArticleRow) => {
+  const formatContext = async () => {
     const { settings } = await getSiteSettings(app.db);
-    const ctx = { frontendUrlPattern: app.config.frontendUrlPattern, publicBaseUrl: app.config.publicBaseUrl, site: settings };
-    reply.type(`${MEDIA_TYPES[format]}; charset=utf-8`);
-    if (format === 'ninjs') return reply.send(toNinjs(article, row.version, ctx));
+    return { frontendUrlPattern: app.config.frontendUrlPattern, publicBaseUrl: app.config.publicBaseUrl, site: settings };
+  };
+  /** The schema.org NewsArticle of an article loaded with FORMAT_INCLUDE. */
+  const newsArticle = async (article: Article, row: ArticleRow) => {
     // JSON-LD ends up in public pages, so it links only the versions anyone may read, whoever asks.
     // A group has one article per site locale (at most 20), so one page holds it.
     const group = await listArticles(
@@ -108,7 +109,27 @@ export default async function articleRoutes(app: App) {
       '/v1/articles',
       publicViewer(app.now()),
     );
-    return reply.send(toNewsArticle(article, group.items, ctx));
+    return toNewsArticle(article, group.items, await formatContext());
+  };
+  /** The article as JSON-LD or ninjs, with its own media type; visibility and caching headers are the envelope's. */
+  const sendFormat = async (reply: FastifyReply, format: Exclude<ArticleFormat, 'json'>, article: Article, row: ArticleRow) => {
+    reply.type(`${MEDIA_TYPES[format]}; charset=utf-8`);
+    if (format === 'ninjs') return reply.send(toNinjs(article, row.version, await formatContext()));
+    return reply.send(await newsArticle(article, row));
+  };
+  /**
+   * include=jsonld (single reads only, format json): the ready NewsArticle object inside the envelope, so a
+   * page's SEO head needs no extra request. Split off before the relations are parsed.
+   */
+  const splitJsonLd = <Q extends { include?: string }>(query: Q): { query: Q; jsonLd: boolean } => {
+    const names = query.include ? query.include.split(',') : [];
+    if (!names.includes('jsonld')) return { query, jsonLd: false };
+    const rest = names.filter((n) => n !== 'jsonld').join(',');
+    return { query: { ...query, include: rest || undefined }, jsonLd: true };
+  };
+  const embedJsonLd = async (article: ArticleFields, row: ArticleRow, viewer: Viewer) => {
+    const full = await getArticle(app.db, row.id, { include: FORMAT_INCLUDE }, viewer);
+    article.jsonLd = await newsArticle(full.article as Article, row);
   };
 
   app.get(
@@ -144,12 +165,14 @@ export default async function articleRoutes(app: App) {
       },
     },
     async (request, reply) => {
-      const format = negotiateFormat(request.query.format, request.headers.accept);
-      const { article, row } = await getArticleBySlug(app.db, request.params.locale, request.params.slug, readOptions(format, request.query), viewer(request));
+      const { query: q, jsonLd } = splitJsonLd(request.query);
+      const format = negotiateFormat(q.format, request.headers.accept);
+      const { article, row } = await getArticleBySlug(app.db, request.params.locale, request.params.slug, readOptions(format, q), viewer(request));
       reply.header('last-modified', row.updatedAt.toUTCString()).header('content-language', row.locale);
       setVersion(reply, row.version);
-      await addAlternates(reply, article, row, format === 'json' ? request.query.fields : undefined);
+      await addAlternates(reply, article, row, format === 'json' ? q.fields : undefined);
       if (format !== 'json') return sendFormat(reply, format, article as Article, row);
+      if (jsonLd) await embedJsonLd(article, row, viewer(request));
       return { data: article };
     },
   );
@@ -171,7 +194,7 @@ export default async function articleRoutes(app: App) {
       },
     },
     async (request, reply) => {
-      const q = request.query;
+      const { query: q, jsonLd } = splitJsonLd(request.query);
       if (q.fallback && !q.locale) {
         throw badRequest([{ pointer: '/query/fallback', detail: 'needs locale: it names the locale to serve when the story has none in `locale`' }]);
       }
@@ -182,6 +205,7 @@ export default async function articleRoutes(app: App) {
       setVersion(reply, row.version);
       await addAlternates(reply, article, row, format === 'json' ? q.fields : undefined);
       if (format !== 'json') return sendFormat(reply, format, article as Article, row);
+      if (jsonLd) await embedJsonLd(article, row, viewer(request));
       return { data: article, ...(picked ? { meta: { locale: row.locale, fallbackUsed: picked.fallbackUsed } } : {}) };
     },
   );

@@ -2,7 +2,7 @@
 import Type, { type Static } from 'typebox';
 import { listParams } from '../../http/list.js';
 import { HttpUrl, LocaleCode, ref, Slug, Timestamp, Uuid } from '../../http/schemas.js';
-import { formatSchemas } from './format-schemas.js';
+import { formatSchemas, NewsArticle } from './format-schemas.js';
 import { Alternate } from './alternates.js';
 
 const Text = (maxLength: number, description?: string) => Type.String({ maxLength, description });
@@ -169,6 +169,8 @@ export const Article = Type.Object(
     originalStory: Nullable(ref(OriginalStory)),
     seo: ref(Seo),
     translations: Type.Optional(Type.Array(ref(TranslationLink), { description: 'Only with include=translations.' })),
+    /** Single-article reads with include=jsonld only: the schema.org NewsArticle (as ?format=jsonld) for the page head. */
+    jsonLd: Type.Optional(ref(NewsArticle)),
     alternates: Type.Optional(
       Type.Array(ref(Alternate), {
         description:
@@ -338,6 +340,16 @@ export type ArticleFormat = (typeof ARTICLE_FORMATS)[number];
 export const ArticleGetQuery = Type.Object(
   {
     ...ArticleReadQuery.properties,
+    include: Type.Optional(
+      Type.String({
+        maxLength: 200,
+        pattern: '^[A-Za-z]+(,[A-Za-z]+)*$',
+        description:
+          `Relations to embed: ${INCLUDES.join(', ')} (coverImage is always inline); and jsonld: the ready schema.org NewsArticle ` +
+          'object in `jsonLd`, for the page head.',
+        examples: ['category,tags,authors,sources,translations,jsonld'],
+      }),
+    ),
     format: Type.Optional(
       Type.Enum([...ARTICLE_FORMATS], {
         description:

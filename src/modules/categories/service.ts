@@ -29,7 +29,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // Bounds the recursive walks, so even a corrupted parent chain cannot make a query loop forever.
 const MAX_DEPTH = 64;
 // Any fixed number: serializes re-parenting, see updateCategory.
-const TREE_LOCK_ID = 724_031_002;
+const TREE_LOCK_ID = 724_031_005;
 
 export function toCategory(row: CategoryRow, locale: string | undefined, defaultLocale: string): Category {
   return {

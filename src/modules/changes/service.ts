@@ -12,10 +12,10 @@ import type { ArticleChange } from './schemas.js';
 type ChangeEvent = ArticleChange['event'];
 
 /**
- * Any fixed number shared by all instances (not the migration lock's). Writers of article_changes hold it
+ * Any fixed number shared by all instances, unique among the advisory locks in src/. Writers of article_changes hold it
  * from their insert to their commit, see appendChange.
  */
-const CHANGES_LOCK_ID = 724_031_002;
+const CHANGES_LOCK_ID = 724_031_004;
 
 /**
  * Appends one row to the feed. seq values are handed out at insert time but transactions may commit in

@@ -3,6 +3,7 @@ import type { App } from '../../app.js';
 import { requireScope } from '../../http/auth.js';
 import { requestContext } from '../../http/context.js';
 import { ItemEnvelope, NOT_MODIFIED, problemResponses, READ_ERRORS, ref, WRITE_ERRORS } from '../../http/schemas.js';
+import { listCategoryTree } from '../categories/service.js';
 import { SiteQuery, SiteSettings, SiteView } from './schemas.js';
 import { getSiteSettings, getSiteView, replaceSiteSettings } from './service.js';
 import { surrogateKeys } from '../../http/caching.js';
@@ -14,16 +15,25 @@ export default async function siteRoutes(app: App) {
       schema: {
         operationId: 'getSite',
         summary: 'Site settings for readers, in one locale',
-        description: 'Name, locales, display time zone, footer contacts, legal links and copyright. `locale` defaults to the site default.',
+        description:
+          'Name, locales, display time zone, footer contacts, legal links and copyright. `locale` defaults to the site default. ' +
+          '`include=navigation` adds the category tree in that locale.',
         tags: ['site'],
         querystring: SiteQuery,
         response: { 200: ItemEnvelope(ref(SiteView)), ...NOT_MODIFIED, ...problemResponses(...READ_ERRORS) },
       },
     },
     async (request, reply) => {
-      const data = await getSiteView(app.db, request.query.locale);
-      reply.header('last-modified', new Date(data.updatedAt).toUTCString()).header('content-language', data.locale);
+      const data: SiteView = await getSiteView(app.db, request.query.locale);
+      reply.header('content-language', data.locale);
       surrogateKeys(reply, ['site', `locale:${data.locale}`]);
+      if (request.query.include === 'navigation') {
+        data.navigation = (await listCategoryTree(app.db, data.locale)).roots;
+        // Categories carry no single modification time to add to the site's, so no Last-Modified: the ETag covers both.
+        surrogateKeys(reply, ['categories']);
+      } else {
+        reply.header('last-modified', new Date(data.updatedAt).toUTCString());
+      }
       return { data };
     },
   );

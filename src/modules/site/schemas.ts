@@ -1,6 +1,7 @@
 // Site settings: the stored document (localized maps) and the reader view for one locale.
 import Type, { type Static } from 'typebox';
-import { HttpUrl, LocaleCode, Localized } from '../../http/schemas.js';
+import { HttpUrl, LocaleCode, Localized, ref } from '../../http/schemas.js';
+import { CategoryNode } from '../categories/schemas.js';
 
 export const SiteLocale = Type.Object(
   {
@@ -71,13 +72,23 @@ export const SiteView = Type.Object(
     legalLinks: Type.Array(Type.Object({ label: Type.String(), url: Type.String() })),
     copyright: Type.String(),
     updatedAt: Type.String({ format: 'date-time' }),
+    navigation: Type.Optional(
+      Type.Array(ref(CategoryNode), {
+        description: 'Only with include=navigation: the category tree in display order, names in this locale (as GET /v1/categories?tree=true).',
+      }),
+    ),
   },
   { $id: 'SiteView' },
 );
 export type SiteView = Static<typeof SiteView>;
 
 export const SiteQuery = Type.Object(
-  { locale: Type.Optional(LocaleCode) },
+  {
+    locale: Type.Optional(LocaleCode),
+    include: Type.Optional(
+      Type.Enum(['navigation'], { description: 'navigation: add the category tree, so one request gives a page its header and footer.' }),
+    ),
+  },
   { additionalProperties: false },
 );
 
