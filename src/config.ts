@@ -26,6 +26,8 @@ export const ConfigSchema = Type.Object({
   LOGIN_MAX_FAILURES_PER_IP: Type.Integer({ minimum: 1, maximum: 100_000, default: 20 }),
   LOGIN_FAILURE_WINDOW_MINUTES: Type.Integer({ minimum: 1, maximum: 24 * 60, default: 15 }),
   PUBLIC_KEY_RATE_LIMIT: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 600 }),
+  /** Cache-Control of public reads (anything read with a token is always private, no-store). */
+  PUBLIC_CACHE_CONTROL: Type.String({ minLength: 1, maxLength: 200, pattern: '^public\\b[ -~]*$', default: 'public, max-age=60, s-maxage=300, stale-while-revalidate=60' }),
   /** Requests per minute for each anonymous client IP on /v1; 0 turns the limit off (a CDN in front does it). */
   ANONYMOUS_RATE_LIMIT: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 300 }),
   /** Behind a proxy or CDN: how many hops of X-Forwarded-For to trust for the client IP (0: none). */
@@ -61,6 +63,8 @@ export interface Config {
   publicKeyRateLimit: number;
   /** Requests per minute for each anonymous client IP; 0: no limit. */
   anonymousRateLimit: number;
+  /** Cache-Control sent with public reads. */
+  publicCacheControl: string;
   /** X-Forwarded-For hops to trust when working out the client IP. */
   trustProxyHops: number;
 }
@@ -122,6 +126,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     publicKeyRateLimit: e.PUBLIC_KEY_RATE_LIMIT,
     anonymousRateLimit: e.ANONYMOUS_RATE_LIMIT,
+    publicCacheControl: e.PUBLIC_CACHE_CONTROL,
     trustProxyHops: e.TRUST_PROXY_HOPS,
   };
 }

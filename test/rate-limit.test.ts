@@ -1,4 +1,5 @@
 import t from 'tap';
+import { loadConfig } from '../src/config.js';
 import { buildTestApp } from './helpers/app.js';
 
 t.test('anonymous callers are limited per client address', async (t) => {
@@ -42,4 +43,13 @@ t.test('without trusted proxies the connection address counts, and 0 turns the l
     t.equal(res.statusCode, 200);
     t.notOk(res.headers.ratelimit);
   }
+});
+
+t.test('the public Cache-Control is configurable; token reads stay private', async (t) => {
+  const { app, auth } = await buildTestApp(t, { PUBLIC_CACHE_CONTROL: 'public, max-age=10, s-maxage=30' });
+  for (const url of ['/v1/tags', '/v1/sitemaps/news.xml', '/v1/feeds/en/rss.xml']) {
+    t.equal((await app.inject({ url })).headers['cache-control'], 'public, max-age=10, s-maxage=30', url);
+  }
+  t.equal((await app.inject({ url: '/v1/tags', headers: auth })).headers['cache-control'], 'private, no-store');
+  t.throws(() => loadConfig({ PUBLIC_CACHE_CONTROL: 'no-store' }), /PUBLIC_CACHE_CONTROL/, 'a shared cache must be allowed to keep public reads');
 });

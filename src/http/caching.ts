@@ -9,7 +9,6 @@ declare module 'fastify' {
   }
 }
 
-export const PUBLIC_CACHE_CONTROL = 'public, max-age=60, s-maxage=300, stale-while-revalidate=60';
 export const PRIVATE_CACHE_CONTROL = 'private, no-store';
 
 /** RFC 9110 §13.1.2: If-None-Match holds "*" or a list of entity tags, weak ones compared weakly. */
@@ -80,7 +79,7 @@ export function registerCaching(app: FastifyInstance) {
     if (reply.statusCode !== 200) return payload;
     // Authenticated responses may hold drafts: never let a shared cache keep them.
     if (!reply.hasHeader('cache-control')) {
-      reply.header('cache-control', request.principal ? PRIVATE_CACHE_CONTROL : PUBLIC_CACHE_CONTROL);
+      reply.header('cache-control', request.principal ? PRIVATE_CACHE_CONTROL : app.config.publicCacheControl);
     }
     reply.header('vary', 'Authorization, Accept');
     const publicResponse = String(reply.getHeader('cache-control')).startsWith('public');

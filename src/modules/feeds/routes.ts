@@ -2,7 +2,6 @@
 import type { FastifyReply } from 'fastify';
 import Type from 'typebox';
 import type { App } from '../../app.js';
-import { PUBLIC_CACHE_CONTROL } from '../../http/caching.js';
 import { NOT_MODIFIED, problemResponses, READ_ERRORS, ref } from '../../http/schemas.js';
 import { renderAtom, renderJsonFeed, renderRss } from './render.js';
 import { FeedParams, FeedQuery, JsonFeed } from './schemas.js';
@@ -56,7 +55,7 @@ const ATOM_EXAMPLE = `<?xml version="1.0" encoding="UTF-8"?>
 export default async function feedRoutes(app: App) {
   const load = async (request: { params: { locale: string }; query: FeedQuery }, reply: FastifyReply) => {
     // Built for the anonymous reader whatever the caller sent, so a shared cache may keep it.
-    reply.header('cache-control', PUBLIC_CACHE_CONTROL).header('content-language', request.params.locale);
+    reply.header('cache-control', app.config.publicCacheControl).header('content-language', request.params.locale);
     const feed = await loadFeed(app.db, {
       locale: request.params.locale,
       query: request.query,

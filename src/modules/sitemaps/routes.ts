@@ -1,7 +1,6 @@
 // /v1/sitemaps: the index, one article sitemap per month, and the Google News sitemap.
 import Type from 'typebox';
 import type { App } from '../../app.js';
-import { PUBLIC_CACHE_CONTROL } from '../../http/caching.js';
 import { NOT_MODIFIED, problemResponses, READ_ERRORS } from '../../http/schemas.js';
 import { renderNewsSitemap, renderSitemapIndex, renderUrlSet } from './render.js';
 import { listSitemapMonths, loadMonthSitemap, loadNewsSitemap, SITEMAP_PAGE_SIZE } from './service.js';
@@ -57,7 +56,7 @@ export default async function sitemapRoutes(app: App) {
     },
     async (_request, reply) => {
       const months = await listSitemapMonths(app.db, app.now());
-      return reply.header('cache-control', PUBLIC_CACHE_CONTROL).type(XML).send(renderSitemapIndex(app.config.publicBaseUrl, months));
+      return reply.header('cache-control', app.config.publicCacheControl).type(XML).send(renderSitemapIndex(app.config.publicBaseUrl, months));
     },
   );
 
@@ -84,7 +83,7 @@ export default async function sitemapRoutes(app: App) {
         now: app.now(),
         frontendUrlPattern: app.config.frontendUrlPattern,
       });
-      return reply.header('cache-control', PUBLIC_CACHE_CONTROL).type(XML).send(renderUrlSet(urls));
+      return reply.header('cache-control', app.config.publicCacheControl).type(XML).send(renderUrlSet(urls));
     },
   );
 
@@ -104,7 +103,7 @@ export default async function sitemapRoutes(app: App) {
     },
     async (_request, reply) => {
       const urls = await loadNewsSitemap(app.db, app.now(), app.config.frontendUrlPattern);
-      return reply.header('cache-control', PUBLIC_CACHE_CONTROL).type(XML).send(renderNewsSitemap(urls));
+      return reply.header('cache-control', app.config.publicCacheControl).type(XML).send(renderNewsSitemap(urls));
     },
   );
 }
