@@ -4,3 +4,4 @@ export * from './site.js';
 export * from './people.js';
 export * from './history.js';
 export * from './changes.js';
+export * from './webhooks.js';

@@ -1,0 +1,62 @@
+// The webhook outbox: an event row and one delivery per matching endpoint, written in the transaction
+// of the change they report. A rolled-back change leaves nothing; a committed one is always delivered.
+import { sql } from 'drizzle-orm';
+import { v7 as uuidv7 } from 'uuid';
+import type { Db } from '../../db/client.js';
+import { webhookDeliveries, webhookEndpoints, webhookEvents } from '../../db/schema/index.js';
+
+const RESOURCES = ['category', 'tag', 'author', 'source'] as const;
+
+/** Every event a webhook can subscribe to. */
+export const EVENT_TYPES = [
+  'article.created',
+  'article.updated',
+  'article.published',
+  'article.unpublished',
+  'article.scheduled',
+  'article.corrected',
+  'article.deleted',
+  'translation.created',
+  ...RESOURCES.flatMap((r) => [`${r}.created`, `${r}.updated`, `${r}.deleted`] as const),
+  'site.updated',
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+/** What an endpoint may list in `events`: a type, a family (article.*, category.*...) or * for all. */
+export const EVENT_PATTERNS = ['*', ...new Set(EVENT_TYPES.map((t) => `${t.split('.')[0]}.*`)), ...EVENT_TYPES];
+
+export interface OutboxEvent {
+  type: EventType;
+  data: Record<string, unknown>;
+  /** What the event is about, e.g. article:<id>: deliveries with the same key reach an endpoint in order. */
+  orderingKey: string;
+  /** For endpoints filtering by locale; events without one (tags, site...) reach every endpoint. */
+  locale?: string | null;
+  /** For endpoints filtering by category; only article and translation events carry one. */
+  categoryId?: string | null;
+}
+
+/**
+ * Writes the event and its deliveries, if any active endpoint wants it. Call it inside the transaction of
+ * the change. Two statements when someone listens, one (the endpoint match) when nobody does.
+ */
+export async function emitEvent(tx: Db, event: OutboxEvent, now: Date): Promise<void> {
+  const family = `${event.type.split('.')[0]}.*`;
+  const locale = event.locale ?? null;
+  const categoryId = event.categoryId ?? null;
+  const endpoints = await tx
+    .select({ id: webhookEndpoints.id })
+    .from(webhookEndpoints)
+    .where(
+      sql`${webhookEndpoints.active} AND ${webhookEndpoints.disabledAt} IS NULL
+        AND (${event.type} = ANY(${webhookEndpoints.events}) OR ${family} = ANY(${webhookEndpoints.events}) OR '*' = ANY(${webhookEndpoints.events}))
+        AND (${webhookEndpoints.locales} IS NULL OR ${locale}::text IS NULL OR ${locale}::text = ANY(${webhookEndpoints.locales}))
+        AND (${webhookEndpoints.categoryIds} IS NULL OR (${event.type} NOT LIKE 'article.%' AND ${event.type} NOT LIKE 'translation.%') OR ${categoryId}::uuid = ANY(${webhookEndpoints.categoryIds}))`,
+    );
+  if (!endpoints.length) return;
+  const eventId = uuidv7();
+  await tx.insert(webhookEvents).values({ id: eventId, type: event.type, data: event.data, createdAt: now });
+  await tx.insert(webhookDeliveries).values(
+    endpoints.map((e) => ({ id: uuidv7(), eventId, endpointId: e.id, orderingKey: event.orderingKey, nextAttemptAt: now, createdAt: now })),
+  );
+}
