@@ -262,7 +262,7 @@ export async function createTranslation(
     if (sourceRows.length) await tx.insert(articleSources).values(sourceRows.map((r) => ({ ...r, articleId: id })));
     await recordRevision(tx, id, ctx, 'create');
     await recordAudit(tx, ctx, { action: 'article.translate', resourceType: 'article', resourceId: id, details: { from: sourceId, locale: input.locale } });
-    await afterArticleWrite(tx, id, null, now);
+    await afterArticleWrite(tx, id, null, now, 'translation');
   });
   return { id };
 }

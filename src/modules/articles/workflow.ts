@@ -194,7 +194,7 @@ export async function addCorrection(db: Db, id: string, text: string, ctx: Write
     const version = await writeChange(tx, row, { corrections: [...(row.corrections ?? []), correction] }, ctx.now);
     await recordRevision(tx, id, ctx, 'correction');
     await recordAudit(tx, ctx, { action: 'article.correct', resourceType: 'article', resourceId: id, details: { at: correction.at } });
-    await afterArticleWrite(tx, id, row, ctx.now);
+    await afterArticleWrite(tx, id, row, ctx.now, 'correction');
     return { version };
   });
 }

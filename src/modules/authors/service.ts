@@ -11,6 +11,7 @@ import { pickLocale } from '../../http/localize.js';
 import type { SortableField } from '../../http/pagination.js';
 import { slugFrom } from '../../http/slug.js';
 import { recordAudit } from '../audit/service.js';
+import { emitResourceEvent } from '../webhooks/outbox.js';
 import { siteLocales } from '../site/service.js';
 import { escapeLike } from '../tags/service.js';
 import type { Author, AuthorCreate, AuthorListQuery, AuthorPrivate, AuthorUpdate } from './schemas.js';
@@ -106,6 +107,7 @@ export async function createAuthor(db: Db, input: AuthorCreate, ctx: WriteContex
       .returning();
     // The email stays out of the log: it is personal data, and the author row has it.
     await recordAudit(tx, ctx, { action: 'author.create', resourceType: 'author', resourceId: created.id, details: { slug, name: input.name } });
+    await emitResourceEvent(tx, 'author', 'created', created, ctx.now);
     return created;
   });
   return { ...toAuthorPrivate(row, undefined, defaultLocale), version: row.version };
@@ -125,6 +127,7 @@ export async function updateAuthor(db: Db, id: string, input: AuthorUpdate, ctx:
       .returning();
     if (!updated) throw preconditionFailed((await loadVersion(tx, id)).version);
     await recordAudit(tx, ctx, { action: 'author.update', resourceType: 'author', resourceId: current.id, details: { fields: Object.keys(input) } });
+    await emitResourceEvent(tx, 'author', 'updated', updated, ctx.now);
     return updated;
   });
   const { defaultLocale } = await siteLocales(db);
@@ -150,6 +153,7 @@ export async function deleteAuthor(db: Db, id: string, ctx: WriteContext): Promi
       .returning({ id: authors.id, slug: authors.slug });
     if (!deleted.length) throw preconditionFailed((await loadVersion(tx, id)).version);
     await recordAudit(tx, ctx, { action: 'author.delete', resourceType: 'author', resourceId: current.id, details: { slug: deleted[0].slug } });
+    await emitResourceEvent(tx, 'author', 'deleted', { ...deleted[0], version: current.version }, ctx.now);
   });
 }
 

@@ -12,6 +12,7 @@ import { pickLocale } from '../../http/localize.js';
 import type { SortableField } from '../../http/pagination.js';
 import { slugFrom } from '../../http/slug.js';
 import { recordAudit } from '../audit/service.js';
+import { emitResourceEvent } from '../webhooks/outbox.js';
 import { siteLocales } from '../site/service.js';
 import type {
   Category,
@@ -203,6 +204,7 @@ export async function createCategory(db: Db, input: CategoryCreate, ctx: WriteCo
       })
       .returning();
     await recordAudit(tx, ctx, { action: 'category.create', resourceType: 'category', resourceId: created.id, details: { slug, parentId: created.parentId } });
+    await emitResourceEvent(tx, 'category', 'created', created, ctx.now);
     return created;
   });
   return withAncestors(db, row, undefined, defaultLocale);
@@ -228,6 +230,7 @@ export async function updateCategory(db: Db, id: string, input: CategoryUpdate, 
       .returning();
     if (!row) throw preconditionFailed((await loadVersion(tx, id)).version);
     await recordAudit(tx, ctx, { action: 'category.update', resourceType: 'category', resourceId: current.id, details: { fields: Object.keys(input) } });
+    await emitResourceEvent(tx, 'category', 'updated', row, ctx.now);
     const { defaultLocale } = await siteLocales(tx);
     return withAncestors(tx, row, undefined, defaultLocale);
   });
@@ -256,6 +259,7 @@ export async function deleteCategory(db: Db, id: string, ctx: WriteContext): Pro
       .returning({ id: categories.id, slug: categories.slug });
     if (!deleted.length) throw preconditionFailed((await loadVersion(tx, id)).version);
     await recordAudit(tx, ctx, { action: 'category.delete', resourceType: 'category', resourceId: current.id, details: { slug: deleted[0].slug } });
+    await emitResourceEvent(tx, 'category', 'deleted', { ...deleted[0], version: current.version }, ctx.now);
   });
 }
 

@@ -4,6 +4,7 @@ import { and, asc, desc, eq, gt, lte, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { articleChanges, articles, pendingArticleChanges } from '../../db/schema/index.js';
 import { badRequest } from '../../http/errors.js';
+import { emitArticleEvent } from '../articles/after-write.js';
 import type { ArticleRow } from '../articles/queries.js';
 import { publicViewer } from '../articles/public.js';
 import { isVisible, visibleTo } from '../articles/visibility.js';
@@ -121,6 +122,8 @@ export async function releaseDueChanges(tx: Db, now: Date, limit: number): Promi
     if (!still) continue;
     // No write happened, so before and after are the same row: the article being public now, this appends
     // article.published (nothing if unpublishAt came first).
+    // Front ends and partners hear it too: the article is public from now on.
+    if (isVisible(article, publicViewer(now))) await emitArticleEvent(tx, 'article.published', article, now);
     await recordPublicChange(tx, article, article, now);
     released.push(article.id);
   }

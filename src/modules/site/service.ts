@@ -6,6 +6,7 @@ import type { WriteContext } from '../../http/context.js';
 import { badRequest, type FieldError, unprocessable } from '../../http/errors.js';
 import { pickLocale } from '../../http/localize.js';
 import { recordAudit } from '../audit/service.js';
+import { emitEvent } from '../webhooks/outbox.js';
 import type { SiteSettings, SiteView } from './schemas.js';
 
 const SITE_ID = 'default';
@@ -58,6 +59,7 @@ export async function replaceSiteSettings(db: Db, settings: SiteSettings, ctx: W
       .values({ id: SITE_ID, settings, updatedAt: now })
       .onConflictDoUpdate({ target: siteSettings.id, set: { settings, updatedAt: now } });
     await recordAudit(tx, ctx, { action: 'site.update', resourceType: 'site', resourceId: SITE_ID, details: { locales: settings.locales.map((l) => l.code) } });
+    await emitEvent(tx, { type: 'site.updated', data: { updatedAt: now.toISOString() }, orderingKey: 'site' }, now);
   });
   return { settings, updatedAt: now };
 }

@@ -10,6 +10,7 @@ import { type Page, paginate, splitList } from '../../http/list.js';
 import type { SortableField } from '../../http/pagination.js';
 import { slugFrom } from '../../http/slug.js';
 import { recordAudit } from '../audit/service.js';
+import { emitResourceEvent } from '../webhooks/outbox.js';
 import type { Source, SourceCreate, SourceListQuery, SourceUpdate } from './schemas.js';
 
 type SourceRow = typeof sources.$inferSelect;
@@ -74,6 +75,7 @@ export async function createSource(db: Db, input: SourceCreate, ctx: WriteContex
       .values({ id: uuidv7(), slug, shortName: input.shortName, fullName: input.fullName, url: input.url ?? null, kind: input.kind, createdAt: now, updatedAt: now })
       .returning();
     await recordAudit(tx, ctx, { action: 'source.create', resourceType: 'source', resourceId: created.id, details: { slug, kind: input.kind } });
+    await emitResourceEvent(tx, 'source', 'created', created, ctx.now);
     return created;
   });
   return { ...toSource(row), version: row.version };
@@ -93,6 +95,7 @@ export async function updateSource(db: Db, id: string, input: SourceUpdate, ctx:
       .returning();
     if (!updated) throw preconditionFailed((await loadVersion(tx, id)).version);
     await recordAudit(tx, ctx, { action: 'source.update', resourceType: 'source', resourceId: current.id, details: { fields: Object.keys(input) } });
+    await emitResourceEvent(tx, 'source', 'updated', updated, ctx.now);
     return updated;
   });
   return { ...toSource(row), version: row.version };
@@ -114,6 +117,7 @@ export async function deleteSource(db: Db, id: string, ctx: WriteContext): Promi
       .returning({ id: sources.id, slug: sources.slug });
     if (!deleted.length) throw preconditionFailed((await loadVersion(tx, id)).version);
     await recordAudit(tx, ctx, { action: 'source.delete', resourceType: 'source', resourceId: current.id, details: { slug: deleted[0].slug } });
+    await emitResourceEvent(tx, 'source', 'deleted', { ...deleted[0], version: current.version }, ctx.now);
   });
 }
 

@@ -11,6 +11,7 @@ import { pickLocale } from '../../http/localize.js';
 import type { SortableField } from '../../http/pagination.js';
 import { slugFrom } from '../../http/slug.js';
 import { recordAudit } from '../audit/service.js';
+import { emitResourceEvent } from '../webhooks/outbox.js';
 import { siteLocales } from '../site/service.js';
 import type { Tag, TagCreate, TagListQuery, TagUpdate } from './schemas.js';
 
@@ -77,6 +78,7 @@ export async function createTag(db: Db, input: TagCreate, ctx: WriteContext): Pr
   const row = await db.transaction(async (tx) => {
     const [created] = await tx.insert(tags).values({ id: uuidv7(), slug, names: input.names, createdAt: now, updatedAt: now }).returning();
     await recordAudit(tx, ctx, { action: 'tag.create', resourceType: 'tag', resourceId: created.id, details: { slug } });
+    await emitResourceEvent(tx, 'tag', 'created', created, ctx.now);
     return created;
   });
   return { ...toTag(row, undefined, defaultLocale), version: row.version };
@@ -96,6 +98,7 @@ export async function updateTag(db: Db, id: string, input: TagUpdate, ctx: Write
       .returning();
     if (!updated) throw preconditionFailed((await loadVersion(tx, id)).version);
     await recordAudit(tx, ctx, { action: 'tag.update', resourceType: 'tag', resourceId: current.id, details: { fields: Object.keys(input) } });
+    await emitResourceEvent(tx, 'tag', 'updated', updated, ctx.now);
     return updated;
   });
   const { defaultLocale } = await siteLocales(db);
@@ -113,6 +116,7 @@ export async function deleteTag(db: Db, id: string, ctx: WriteContext): Promise<
       .returning({ id: tags.id, slug: tags.slug });
     if (!deleted.length) throw preconditionFailed((await loadVersion(tx, id)).version);
     await recordAudit(tx, ctx, { action: 'tag.delete', resourceType: 'tag', resourceId: current.id, details: { slug: deleted[0].slug } });
+    await emitResourceEvent(tx, 'tag', 'deleted', { ...deleted[0], version: current.version }, ctx.now);
   });
 }
 

@@ -60,3 +60,18 @@ export async function emitEvent(tx: Db, event: OutboxEvent, now: Date): Promise<
     endpoints.map((e) => ({ id: uuidv7(), eventId, endpointId: e.id, orderingKey: event.orderingKey, nextAttemptAt: now, createdAt: now })),
   );
 }
+
+/** category/tag/author/source created, updated or deleted: { id, slug, version }; receivers fetch the rest. */
+export async function emitResourceEvent(
+  tx: Db,
+  resource: (typeof RESOURCES)[number],
+  action: 'created' | 'updated' | 'deleted',
+  row: { id: string; slug: string; version: number },
+  now: Date,
+): Promise<void> {
+  await emitEvent(
+    tx,
+    { type: `${resource}.${action}`, data: { id: row.id, slug: row.slug, version: row.version }, orderingKey: `${resource}:${row.id}` },
+    now,
+  );
+}
