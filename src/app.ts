@@ -30,6 +30,7 @@ import { sourceSchemas } from './modules/sources/schemas.js';
 import { tagSchemas } from './modules/tags/schemas.js';
 import { authSchemas } from './modules/auth/schemas.js';
 import { tokenSchemas } from './modules/tokens/schemas.js';
+import { webhookSchemas } from './modules/webhooks/schemas.js';
 import { userSchemas } from './modules/users/schemas.js';
 import { findTextProblem } from './http/text-guard.js';
 import articleRoutes from './modules/articles/routes.js';
@@ -52,6 +53,7 @@ import sourceRoutes from './modules/sources/routes.js';
 import tagRoutes from './modules/tags/routes.js';
 import authRoutes from './modules/auth/routes.js';
 import tokenRoutes from './modules/tokens/routes.js';
+import webhookRoutes from './modules/webhooks/routes.js';
 import userRoutes from './modules/users/routes.js';
 import { openApiInfo } from './openapi.js';
 
@@ -102,7 +104,7 @@ function makeAjv(options: AjvOptions) {
 }
 
 /** Every schema with an $id: validated by reference and published under components.schemas. */
-const componentSchemas = [...sharedSchemas, ...siteSchemas, ...categorySchemas, ...tagSchemas, ...authorSchemas, ...sourceSchemas, ...articleSchemas, ...auditSchemas, ...revisionSchemas, RelatedArticle, JsonFeed, ...workflowSchemas, ...userSchemas, ...authSchemas, ...tokenSchemas, ...searchSchemas, ...changeSchemas];
+const componentSchemas = [...sharedSchemas, ...siteSchemas, ...categorySchemas, ...tagSchemas, ...authorSchemas, ...sourceSchemas, ...articleSchemas, ...auditSchemas, ...revisionSchemas, RelatedArticle, JsonFeed, ...workflowSchemas, ...userSchemas, ...authSchemas, ...tokenSchemas, ...searchSchemas, ...changeSchemas, ...webhookSchemas];
 
 export async function buildApp(options: BuildOptions): Promise<App> {
   const { config } = options;
@@ -219,6 +221,7 @@ export async function buildApp(options: BuildOptions): Promise<App> {
   await app.register(authRoutes, { prefix: '/v1/auth' });
   await app.register(userRoutes, { prefix: '/v1/users' });
   await app.register(tokenRoutes, { prefix: '/v1/tokens' });
+  await app.register(webhookRoutes, { prefix: '/v1/webhooks' });
   await app.register(auditRoutes, { prefix: '/v1/audit' });
 
   app.get('/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());

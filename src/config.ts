@@ -32,6 +32,12 @@ export const ConfigSchema = Type.Object({
   ANONYMOUS_RATE_LIMIT: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 300 }),
   /** Behind a proxy or CDN: how many hops of X-Forwarded-For to trust for the client IP (0: none). */
   TRUST_PROXY_HOPS: Type.Integer({ minimum: 0, maximum: 10, default: 0 }),
+  /** How often this instance delivers due webhooks; 0: it does not (other instances do). */
+  WEBHOOK_WORKER_INTERVAL_MS: Type.Integer({ minimum: 0, maximum: 3_600_000, default: 500 }),
+  /** The whole of one delivery attempt: DNS, connect, the receiver's answer. */
+  WEBHOOK_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 120_000, default: 10_000 }),
+  /** Let webhooks target loopback, private and link-local addresses: local development and tests only. */
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: Type.Boolean({ default: false }),
 });
 type Env = Static<typeof ConfigSchema>;
 
@@ -67,6 +73,11 @@ export interface Config {
   publicCacheControl: string;
   /** X-Forwarded-For hops to trust when working out the client IP. */
   trustProxyHops: number;
+  /** 0: this process does not deliver webhooks. */
+  webhookWorkerIntervalMs: number;
+  webhookTimeoutMs: number;
+  /** Skip the SSRF check of webhook targets (development and tests). */
+  webhookAllowPrivateTargets: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -77,6 +88,7 @@ const HINTS: Partial<Record<keyof typeof ConfigSchema.properties, string>> = {
   PUBLIC_BASE_URL: 'must be an http:// or https:// URL without a trailing slash',
   FRONTEND_URL_PATTERN: 'must be an http:// or https:// URL containing {slug}, e.g. https://news.example/{locale}/{category}/{slug}',
   SEED_DEMO: 'must be true or false',
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: 'must be true or false',
   PREVIEW_SECRET: 'must be at least 32 characters',
 };
 
@@ -128,5 +140,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     anonymousRateLimit: e.ANONYMOUS_RATE_LIMIT,
     publicCacheControl: e.PUBLIC_CACHE_CONTROL,
     trustProxyHops: e.TRUST_PROXY_HOPS,
+    webhookWorkerIntervalMs: e.WEBHOOK_WORKER_INTERVAL_MS,
+    webhookTimeoutMs: e.WEBHOOK_TIMEOUT_MS,
+    webhookAllowPrivateTargets: e.WEBHOOK_ALLOW_PRIVATE_TARGETS,
   };
 }
