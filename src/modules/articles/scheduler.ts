@@ -4,6 +4,7 @@
 // SKIP LOCKED let several API instances run it at once without doing the same work twice.
 import { and, asc, eq, lte, sql } from 'drizzle-orm';
 import type { App } from '../../app.js';
+import { type Loop, startLoop } from '../../background.js';
 import type { Db } from '../../db/client.js';
 import { articles } from '../../db/schema/index.js';
 import { systemContext } from '../../http/context.js';
@@ -101,36 +102,14 @@ export async function runDueTransitions(db: Db, now: Date): Promise<DueResult> {
  * logged and retried on the next tick. stop() waits for the pass in flight, so call it before closing
  * the database.
  */
-export function startScheduler(app: App, intervalMs: number): { stop(): Promise<void> } {
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | undefined;
-  let stopped = false;
-
-  const tick = async () => {
-    try {
+export function startScheduler(app: App, intervalMs: number): Loop {
+  return startLoop(
+    intervalMs,
+    async () => {
       const { published, unpublished, released } = await runDueTransitions(app.db, app.now());
       if (published.length || unpublished.length) app.log.info({ published, unpublished }, 'scheduler: due articles published / taken down');
       if (released.length) app.log.info({ released }, 'scheduler: changes feed entries released');
-    } catch (err) {
-      app.log.error({ err }, 'scheduler: pass failed; retrying on the next tick');
-    }
-  };
-  const next = () => {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      running = tick().finally(() => {
-        running = undefined;
-        next();
-      });
-    }, intervalMs);
-  };
-  next();
-
-  return {
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
     },
-  };
+    (err) => app.log.error({ err }, 'scheduler: pass failed; retrying on the next tick'),
+  );
 }

@@ -1,6 +1,7 @@
 // The in-process webhook worker: runs delivery passes every few hundred milliseconds. Every instance may run
 // one; the claim (FOR UPDATE SKIP LOCKED, leases) keeps them from sending the same delivery twice at once.
 import type { App } from '../../app.js';
+import { type Loop, startLoop } from '../../background.js';
 import { type DeliveryPassResult, runDueDeliveries } from './delivery.js';
 
 /** Failed attempts and disabled endpoints at warn; never the URL (it may carry credentials), secret or signature. */
@@ -25,40 +26,18 @@ function logPass(app: App, pass: DeliveryPassResult) {
  * A failed pass is logged and retried on the next tick. stop() waits for the pass in flight (at most about
  * WEBHOOK_TIMEOUT_MS), so call it before closing the database.
  */
-export function startWebhookWorker(app: App, intervalMs: number): { stop(): Promise<void> } {
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | undefined;
-  let stopped = false;
+export function startWebhookWorker(app: App, intervalMs: number): Loop {
   const options = { timeoutMs: app.config.webhookTimeoutMs, allowPrivateTargets: app.config.webhookAllowPrivateTargets };
-
-  const tick = async () => {
-    try {
+  return startLoop(
+    intervalMs,
+    async (stopped) => {
       // Each pass moves what it claimed out of reach (done, or retried later under backoff), so this ends.
-      while (!stopped) {
+      while (!stopped()) {
         const pass = await runDueDeliveries(app.db, app.now(), options);
         logPass(app, pass);
         if (!pass.claimed) break;
       }
-    } catch (err) {
-      app.log.error({ err }, 'webhooks: delivery pass failed; retrying on the next tick');
-    }
-  };
-  const next = () => {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      running = tick().finally(() => {
-        running = undefined;
-        next();
-      });
-    }, intervalMs);
-  };
-  next();
-
-  return {
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
     },
-  };
+    (err) => app.log.error({ err }, 'webhooks: delivery pass failed; retrying on the next tick'),
+  );
 }
