@@ -37,6 +37,8 @@ const settings = {
   explain: process.env.BENCH_EXPLAIN === '1',
   /** SQL run after the data set is loaded, e.g. a candidate index, to measure a schema idea without a migration. */
   setupSql: process.env.BENCH_SETUP_SQL || undefined,
+  /** Serve with the in-process response cache on (RESPONSE_CACHE_MAX_ENTRIES): repeated reads become hits. */
+  cache: process.env.BENCH_CACHE === '1',
 };
 
 const INCLUDE_ALL = 'include=category,tags,authors,sources,translations';
@@ -222,7 +224,13 @@ async function benchEngine(engine: 'pglite' | 'postgres'): Promise<{ engine: str
         `${data.categories} categories, ${data.tags} tags, ${data.authors} authors, ${data.sources} sources in ${(setupMs / 1000).toFixed(1)} s`,
     );
 
-    const config = loadConfig({ LOG_LEVEL: 'silent', PUBLIC_BASE_URL: 'http://127.0.0.1' });
+    const config = loadConfig({
+      LOG_LEVEL: 'silent',
+      PUBLIC_BASE_URL: 'http://127.0.0.1',
+      // Every request comes from one address: the default 300 a minute would turn the run into 429s.
+      ANONYMOUS_RATE_LIMIT: '0',
+      ...(settings.cache ? { RESPONSE_CACHE_MAX_ENTRIES: '10000' } : {}),
+    });
     const app = await buildApp({ config, database, logger: false });
     cleanups.push(() => app.close());
     await app.listen({ port: 0, host: '127.0.0.1' });
@@ -274,14 +282,15 @@ async function main() {
   else console.log('BENCH_DATABASE_URL is not set: PGlite only.');
   console.log(
     `${new Date().toISOString()} | node ${process.version} | ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}) | ` +
-      `${settings.articles} articles | ${settings.durationMs / 1000} s per scenario after ${settings.warmupMs / 1000} s warm-up | concurrency ${settings.concurrency}`,
+      `${settings.articles} articles | ${settings.durationMs / 1000} s per scenario after ${settings.warmupMs / 1000} s warm-up | concurrency ${settings.concurrency}` +
+      (settings.cache ? ' | response cache on (BENCH_CACHE=1)' : ''),
   );
   const [load1] = os.loadavg();
   if (load1 > os.cpus().length) console.log(`Warning: load average ${load1.toFixed(1)} on ${os.cpus().length} CPUs: something else is busy, numbers will be low and noisy.`);
   const reports: string[] = [];
   for (const engine of engines) {
     const { rows, data, setupMs } = await benchEngine(engine);
-    const label = engine === 'pglite' ? 'PGlite (in memory, one connection)' : 'PostgreSQL (pg pool of 10)';
+    const label = (engine === 'pglite' ? 'PGlite (in memory, one connection)' : 'PostgreSQL (pg pool of 10)') + (settings.cache ? ', response cache on' : '');
     reports.push(`### ${label}: ${data.articles} articles (set up in ${(setupMs / 1000).toFixed(1)} s)\n\n${table(rows)}`);
   }
   console.log('\n' + reports.join('\n\n'));

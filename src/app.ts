@@ -14,6 +14,7 @@ import { type Database, type Db, openDatabase } from './db/client.js';
 import { registerAuth } from './http/auth.js';
 import { registerCaching } from './http/caching.js';
 import { documentIdempotency, registerIdempotency } from './http/idempotency.js';
+import { registerResponseCache } from './http/response-cache.js';
 import { badRequest } from './http/errors.js';
 import { clientErrorProblem, problemBody, problemFromError, sendProblem } from './http/problem.js';
 import { sharedSchemas } from './http/schemas.js';
@@ -62,6 +63,8 @@ export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerRespo
 declare module 'fastify' {
   interface FastifyInstance {
     db: Db;
+    /** A read replica (the next in turn) or the primary: use dbFor(request), which picks the right one. */
+    readDb: () => Db;
     database: Database;
     config: Config;
     /** The clock used for visibility and timestamps; tests replace it. */
@@ -140,9 +143,10 @@ export async function buildApp(options: BuildOptions): Promise<App> {
   );
   for (const schema of componentSchemas) app.addSchema(schema);
 
-  const database = options.database ?? (await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir }));
+  const database = options.database ?? (await openDatabase({ url: config.databaseUrl, readUrls: config.databaseReadUrls, directUrl: config.databaseDirectUrl, dataDir: config.dataDir }));
   app.decorate('database', database);
   app.decorate('db', database.db);
+  app.decorate('readDb', () => database.readDb());
   app.decorate('config', config);
   app.decorate('now', options.now ?? (() => new Date()));
   if (!options.database) app.addHook('onClose', async () => database.close());
@@ -202,6 +206,8 @@ export async function buildApp(options: BuildOptions): Promise<App> {
   await registerAuth(app);
   registerCaching(app);
   registerIdempotency(app);
+  // After auth (its hook serves hits once the caller and rate limits are known) and caching (it stores the final headers).
+  if (config.responseCache.maxEntries > 0) registerResponseCache(app);
 
   await app.register(healthRoutes, { prefix: '/health' });
   await app.register(siteRoutes, { prefix: '/v1/site' });

@@ -6,6 +6,10 @@ export const ConfigSchema = Type.Object({
   PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 3000 }),
   HOST: Type.String({ minLength: 1, default: '0.0.0.0' }),
   DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
+  /** Read replicas of DATABASE_URL, comma-separated; public reads go to them in turn. */
+  DATABASE_READ_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://[^,\\s]+(\\s*,\\s*postgres(ql)?://[^,\\s]+)*$' })),
+  /** The primary without a transaction-mode pooler in between, for migrations; unset: DATABASE_URL. */
+  DATABASE_DIRECT_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
   DATA_DIR: Type.String({ minLength: 1, default: './data' }),
   LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info' }),
   /** Unset: http://localhost:PORT. */
@@ -38,6 +42,10 @@ export const ConfigSchema = Type.Object({
   WEBHOOK_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 120_000, default: 10_000 }),
   /** Let webhooks target loopback, private and link-local addresses: local development and tests only. */
   WEBHOOK_ALLOW_PRIVATE_TARGETS: Type.Boolean({ default: false }),
+  /** Public reads kept in this process's memory (http/response-cache.ts); 0 turns the cache off. */
+  RESPONSE_CACHE_MAX_ENTRIES: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 0 }),
+  /** Total bytes of response bodies the cache may hold (1 MiB to 16 GiB). */
+  RESPONSE_CACHE_MAX_BYTES: Type.Integer({ minimum: 1_048_576, maximum: 17_179_869_184, default: 67_108_864 }),
 });
 type Env = Static<typeof ConfigSchema>;
 
@@ -46,6 +54,10 @@ export interface Config {
   host: string;
   /** Unset means embedded PGlite in dataDir. */
   databaseUrl?: string;
+  /** Read replicas for public reads; empty: the primary serves them. */
+  databaseReadUrls: string[];
+  /** Direct connection to the primary for migrations (session-level lock); unset: databaseUrl. */
+  databaseDirectUrl?: string;
   dataDir: string;
   logLevel: Env['LOG_LEVEL'];
   publicBaseUrl: string;
@@ -78,13 +90,20 @@ export interface Config {
   webhookTimeoutMs: number;
   /** Skip the SSRF check of webhook targets (development and tests). */
   webhookAllowPrivateTargets: boolean;
+  /** In-process cache of public reads: maxEntries 0 means off. */
+  responseCache: { maxEntries: number; maxBytes: number };
 }
 
 export class ConfigError extends Error {}
 
+/** Database URLs may carry a password and the preview key is a secret: errors name these variables, never echo them. */
+const SECRET_VARIABLES: string[] = ['DATABASE_URL', 'DATABASE_READ_URL', 'DATABASE_DIRECT_URL', 'PREVIEW_SECRET'];
+
 /** Plainer words than the schema keyword for values people often get wrong. */
 const HINTS: Partial<Record<keyof typeof ConfigSchema.properties, string>> = {
   DATABASE_URL: 'must be a postgres:// or postgresql:// URL',
+  DATABASE_READ_URL: 'must be one or more postgres:// or postgresql:// URLs separated by commas',
+  DATABASE_DIRECT_URL: 'must be a postgres:// or postgresql:// URL',
   PUBLIC_BASE_URL: 'must be an http:// or https:// URL without a trailing slash',
   FRONTEND_URL_PATTERN: 'must be an http:// or https:// URL containing {slug}, e.g. https://news.example/{locale}/{category}/{slug}',
   SEED_DEMO: 'must be true or false',
@@ -111,15 +130,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const name = first.instancePath.replace(/^\//, '') as keyof typeof ConfigSchema.properties;
     const allowed = (ConfigSchema.properties[name] as { enum?: string[] } | undefined)?.enum;
     const message = HINTS[name] ?? (allowed ? `must be one of ${allowed.join(', ')}` : first.message);
-    // A database URL may carry a password and the preview key is a secret: name the variable, never echo it.
-    const shown = name === 'DATABASE_URL' || name === 'PREVIEW_SECRET' ? '' : `=${JSON.stringify(env[name] ?? '')}`;
+    const shown = SECRET_VARIABLES.includes(name) ? '' : `=${JSON.stringify(env[name] ?? '')}`;
     throw new ConfigError(`Invalid environment variable ${name}${shown}: ${message}`);
   }
   const e = converted as Env;
+  // Both name servers beside the primary; without DATABASE_URL the primary is embedded PGlite, which has neither.
+  for (const name of ['DATABASE_READ_URL', 'DATABASE_DIRECT_URL'] as const) {
+    if (e[name] && !e.DATABASE_URL) {
+      throw new ConfigError(`${name} is set but DATABASE_URL is not: it names a PostgreSQL server beside the primary, and without DATABASE_URL the primary is the embedded PGlite database (one process, no replicas). Set DATABASE_URL or unset ${name}.`);
+    }
+  }
   return {
     port: e.PORT,
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
+    databaseReadUrls: e.DATABASE_READ_URL ? e.DATABASE_READ_URL.split(',').map((u) => u.trim()) : [],
+    databaseDirectUrl: e.DATABASE_DIRECT_URL,
     dataDir: e.DATA_DIR,
     logLevel: e.LOG_LEVEL,
     publicBaseUrl: e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`,
@@ -143,5 +169,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webhookWorkerIntervalMs: e.WEBHOOK_WORKER_INTERVAL_MS,
     webhookTimeoutMs: e.WEBHOOK_TIMEOUT_MS,
     webhookAllowPrivateTargets: e.WEBHOOK_ALLOW_PRIVATE_TARGETS,
+    responseCache: { maxEntries: e.RESPONSE_CACHE_MAX_ENTRIES, maxBytes: e.RESPONSE_CACHE_MAX_BYTES },
   };
 }

@@ -36,7 +36,7 @@ export function describeTarget(config: Config): string {
 }
 
 export async function openConfiguredDatabase(config: Config): Promise<Database> {
-  return openDatabase({ url: config.databaseUrl, dataDir: config.dataDir }).catch((err) =>
+  return openDatabase({ url: config.databaseUrl, readUrls: config.databaseReadUrls, directUrl: config.databaseDirectUrl, dataDir: config.dataDir }).catch((err) =>
     fail(`Cannot open ${describeTarget(config)}: ${describeError(err)}`),
   );
 }

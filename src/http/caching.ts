@@ -6,6 +6,8 @@ declare module 'fastify' {
   interface FastifyReply {
     /** What a public response depends on, for the Surrogate-Key header (see surrogateKeys()). */
     surrogateKeys?: Set<string>;
+    /** Set when the response cache answered: its stored headers and ETag are final, and it did the 304 itself. */
+    fromResponseCache?: boolean;
   }
 }
 
@@ -17,7 +19,8 @@ function matchesIfNoneMatch(header: string, etag: string): boolean {
   return header.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag);
 }
 
-function notModified(request: FastifyRequest, reply: FastifyReply, etag: string): boolean {
+/** Whether the request's validators match: If-None-Match against the ETag, else If-Modified-Since against the reply's Last-Modified. */
+export function notModified(request: FastifyRequest, reply: FastifyReply, etag: string): boolean {
   const inm = request.headers['if-none-match'];
   if (inm !== undefined) return matchesIfNoneMatch(inm, etag);
   // If-Modified-Since counts only when no If-None-Match was sent (RFC 9110 §13.1.3).
@@ -70,6 +73,7 @@ export function articleKeys(article: {
 
 export function registerCaching(app: FastifyInstance) {
   app.addHook('onSend', async (request, reply, payload) => {
+    if (reply.fromResponseCache) return payload;
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       if (!reply.hasHeader('cache-control')) reply.header('cache-control', PRIVATE_CACHE_CONTROL);
       // Writes answer with the new version, ready for the next If-Match.

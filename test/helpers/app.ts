@@ -23,6 +23,8 @@ export interface TestContext {
   tokenWith(scopes: Scope[]): Promise<string>;
   /** Every log line the app wrote, as JSON text; empty unless buildTestApp was asked to capture logs. */
   logs: string[];
+  /** The PostgreSQL database's URL (for a second app on the same database); undefined on PGlite. */
+  databaseUrl?: string;
 }
 
 export interface TestAppOptions {
@@ -30,7 +32,8 @@ export interface TestAppOptions {
   captureLogs?: boolean;
 }
 
-async function freshDatabase(): Promise<{ url?: string; drop(): Promise<void> }> {
+/** A new empty database on TEST_DATABASE_URL's server (no url on PGlite); drop() removes it. */
+export async function freshDatabase(): Promise<{ url?: string; drop(): Promise<void> }> {
   const base = process.env.TEST_DATABASE_URL;
   if (!base) return { drop: async () => {} };
   const name = `dateline_test_${randomBytes(6).toString('hex')}`;
@@ -81,5 +84,6 @@ export async function buildTestApp(t: Teardown, env: Record<string, string> = {}
     clock,
     tokenWith: async (scopes) => (await createToken(database.db, { name: 'scoped', scopes })).secret,
     logs,
+    databaseUrl: fresh.url,
   };
 }

@@ -3,6 +3,7 @@ import Type from 'typebox';
 import type { App } from '../../app.js';
 import { canPreview, canReadDrafts } from '../../http/auth.js';
 import { IdParams, NOT_MODIFIED, problemResponses, READ_ERRORS, ref } from '../../http/schemas.js';
+import { dbFor } from '../../http/read-db.js';
 import { listRelatedArticles, RelatedArticle, RelatedQuery } from './related.js';
 import { surrogateKeys } from '../../http/caching.js';
 
@@ -29,7 +30,7 @@ export default async function relatedRoutes(app: App) {
     },
     async (request, reply) => {
       const caller = { canReadDrafts: canReadDrafts(request), canPreview: canPreview(request), now: app.now() };
-      const data = await listRelatedArticles(app.db, request.params.id, request.query.limit ?? 10, caller);
+      const data = await listRelatedArticles(dbFor(request), request.params.id, request.query.limit ?? 10, caller);
       surrogateKeys(reply, ['articles', `article:${request.params.id}`, ...data.map((a) => `article:${a.id}`)]);
       return { data };
     },

@@ -6,6 +6,7 @@ import { articleKeys, surrogateKeys } from '../../http/caching.js';
 import { requireIfMatch, setVersion } from '../../http/concurrency.js';
 import { requestContext } from '../../http/context.js';
 import { listReply } from '../../http/list.js';
+import { dbFor } from '../../http/read-db.js';
 import { IdParams, IfMatchHeader, ItemEnvelope, ListEnvelope, NOT_MODIFIED, problemResponses, READ_ERRORS, ref, WRITE_ERRORS } from '../../http/schemas.js';
 import { badRequest } from '../../http/errors.js';
 import { getSiteSettings, siteLocales } from '../site/service.js';
@@ -14,6 +15,7 @@ import { NewsArticle, Ninjs } from './format-schemas.js';
 import { FORMAT_INCLUDE, MEDIA_TYPES, negotiateFormat, toNewsArticle, toNinjs } from './formats.js';
 import { publicViewer } from './public.js';
 import type { Viewer } from './visibility.js';
+import type { Db } from '../../db/client.js';
 import {
   type ArticleFields,
   type ArticleRow,
@@ -80,8 +82,9 @@ export default async function articleRoutes(app: App) {
    * sparse fieldset leaves them out) and the Surrogate-Key naming the article, its relations and its siblings.
    */
   const addAlternates = async (reply: FastifyReply, article: ArticleFields, row: ArticleRow, fields: string | undefined) => {
-    const { defaultLocale } = await siteLocales(app.db);
-    const groups = await loadAlternates(app.db, [row.translationGroupId], {
+    const db = dbFor(reply.request);
+    const { defaultLocale } = await siteLocales(db);
+    const groups = await loadAlternates(db, [row.translationGroupId], {
       now: app.now(),
       frontendUrlPattern: app.config.frontendUrlPattern,
       defaultLocale,
@@ -95,27 +98,28 @@ export default async function articleRoutes(app: App) {
       ...alternates.map((a) => `article:${a.id}`),
     ]);
   };
-  const formatContext = async () => {
-    const { settings } = await getSiteSettings(app.db);
+  const formatContext = async (db: Db) => {
+    const { settings } = await getSiteSettings(db);
     return { frontendUrlPattern: app.config.frontendUrlPattern, publicBaseUrl: app.config.publicBaseUrl, site: settings };
   };
   /** The schema.org NewsArticle of an article loaded with FORMAT_INCLUDE. */
-  const newsArticle = async (article: Article, row: ArticleRow) => {
+  const newsArticle = async (db: Db, article: Article, row: ArticleRow) => {
     // JSON-LD ends up in public pages, so it links only the versions anyone may read, whoever asks.
     // A group has one article per site locale (at most 20), so one page holds it.
     const group = await listArticles(
-      app.db,
+      db,
       { 'filter[translationGroup]': row.translationGroupId, include: 'category', fields: 'locale,slug,category,publishedAt,firstPublishedAt', 'page[size]': 100 },
       '/v1/articles',
       publicViewer(app.now()),
     );
-    return toNewsArticle(article, group.items, await formatContext());
+    return toNewsArticle(article, group.items, await formatContext(db));
   };
   /** The article as JSON-LD or ninjs, with its own media type; visibility and caching headers are the envelope's. */
   const sendFormat = async (reply: FastifyReply, format: Exclude<ArticleFormat, 'json'>, article: Article, row: ArticleRow) => {
+    const db = dbFor(reply.request);
     reply.type(`${MEDIA_TYPES[format]}; charset=utf-8`);
-    if (format === 'ninjs') return reply.send(toNinjs(article, row.version, await formatContext()));
-    return reply.send(await newsArticle(article, row));
+    if (format === 'ninjs') return reply.send(toNinjs(article, row.version, await formatContext(db)));
+    return reply.send(await newsArticle(db, article, row));
   };
   /**
    * include=jsonld (single reads only, format json): the ready NewsArticle object inside the envelope, so a
@@ -127,9 +131,9 @@ export default async function articleRoutes(app: App) {
     const rest = names.filter((n) => n !== 'jsonld').join(',');
     return { query: { ...query, include: rest || undefined }, jsonLd: true };
   };
-  const embedJsonLd = async (article: ArticleFields, row: ArticleRow, viewer: Viewer) => {
-    const full = await getArticle(app.db, row.id, { include: FORMAT_INCLUDE }, viewer);
-    article.jsonLd = await newsArticle(full.article as Article, row);
+  const embedJsonLd = async (db: Db, article: ArticleFields, row: ArticleRow, viewer: Viewer) => {
+    const full = await getArticle(db, row.id, { include: FORMAT_INCLUDE }, viewer);
+    article.jsonLd = await newsArticle(db, full.article as Article, row);
   };
 
   app.get(
@@ -145,7 +149,7 @@ export default async function articleRoutes(app: App) {
       },
     },
     async (request, reply) => {
-      const page = await listArticles(app.db, request.query, request.url, viewer(request));
+      const page = await listArticles(dbFor(request), request.query, request.url, viewer(request));
       surrogateKeys(reply, ['articles', ...page.items.map((a) => `article:${a.id}`)]);
       return listReply(reply, page, app.config.publicBaseUrl);
     },
@@ -167,12 +171,12 @@ export default async function articleRoutes(app: App) {
     async (request, reply) => {
       const { query: q, jsonLd } = splitJsonLd(request.query);
       const format = negotiateFormat(q.format, request.headers.accept);
-      const { article, row } = await getArticleBySlug(app.db, request.params.locale, request.params.slug, readOptions(format, q), viewer(request));
+      const { article, row } = await getArticleBySlug(dbFor(request), request.params.locale, request.params.slug, readOptions(format, q), viewer(request));
       reply.header('last-modified', row.updatedAt.toUTCString()).header('content-language', row.locale);
       setVersion(reply, row.version);
       await addAlternates(reply, article, row, format === 'json' ? q.fields : undefined);
       if (format !== 'json') return sendFormat(reply, format, article as Article, row);
-      if (jsonLd) await embedJsonLd(article, row, viewer(request));
+      if (jsonLd) await embedJsonLd(dbFor(request), article, row, viewer(request));
       return { data: article };
     },
   );
@@ -199,13 +203,13 @@ export default async function articleRoutes(app: App) {
         throw badRequest([{ pointer: '/query/fallback', detail: 'needs locale: it names the locale to serve when the story has none in `locale`' }]);
       }
       const format = negotiateFormat(q.format, request.headers.accept);
-      const picked = q.locale ? await pickTranslation(app.db, request.params.id, q.locale, q.fallback, viewer(request)) : undefined;
-      const { article, row } = await getArticle(app.db, picked?.id ?? request.params.id, readOptions(format, q), viewer(request));
+      const picked = q.locale ? await pickTranslation(dbFor(request), request.params.id, q.locale, q.fallback, viewer(request)) : undefined;
+      const { article, row } = await getArticle(dbFor(request), picked?.id ?? request.params.id, readOptions(format, q), viewer(request));
       reply.header('last-modified', row.updatedAt.toUTCString()).header('content-language', row.locale);
       setVersion(reply, row.version);
       await addAlternates(reply, article, row, format === 'json' ? q.fields : undefined);
       if (format !== 'json') return sendFormat(reply, format, article as Article, row);
-      if (jsonLd) await embedJsonLd(article, row, viewer(request));
+      if (jsonLd) await embedJsonLd(dbFor(request), article, row, viewer(request));
       return { data: article, ...(picked ? { meta: { locale: row.locale, fallbackUsed: picked.fallbackUsed } } : {}) };
     },
   );
@@ -222,7 +226,7 @@ export default async function articleRoutes(app: App) {
         response: { 200: Type.Object({ data: Type.Array(ref(TranslationLink)) }), ...NOT_MODIFIED, ...problemResponses(...READ_ERRORS, 404) },
       },
     },
-    async (request) => ({ data: await listTranslations(app.db, request.params.id, viewer(request)) }),
+    async (request) => ({ data: await listTranslations(dbFor(request), request.params.id, viewer(request)) }),
   );
 
   app.post(

@@ -5,6 +5,7 @@ import type { App } from '../../app.js';
 import { requireScope } from '../../http/auth.js';
 import { requireIfMatch, setVersion } from '../../http/concurrency.js';
 import { requestContext } from '../../http/context.js';
+import { dbFor } from '../../http/read-db.js';
 import { listReply } from '../../http/list.js';
 import {
   IdParams,
@@ -61,7 +62,7 @@ export default async function authorRoutes(app: App) {
     },
     async (request, reply) => {
       const withEmail = seesEmail(request);
-      const page = await listAuthors(app.db, request.query, request.url, withEmail);
+      const page = await listAuthors(dbFor(request), request.query, request.url, withEmail);
       surrogateKeys(reply, ['authors', ...page.items.map((author) => `author:${author.id}`)]);
       if (!withEmail) servePublic(reply, PublicList);
       return listReply(reply, page, app.config.publicBaseUrl);
@@ -83,7 +84,7 @@ export default async function authorRoutes(app: App) {
     },
     async (request, reply) => {
       const withEmail = seesEmail(request);
-      const data = await getAuthor(app.db, request.params.id, request.query.locale, withEmail);
+      const data = await getAuthor(dbFor(request), request.params.id, request.query.locale, withEmail);
       setVersion(reply, data.version);
       surrogateKeys(reply, [`author:${data.id}`]);
       if (!withEmail) servePublic(reply, PublicItem);

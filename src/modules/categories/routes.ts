@@ -5,6 +5,7 @@ import { requireScope } from '../../http/auth.js';
 import { surrogateKeys } from '../../http/caching.js';
 import { requireIfMatch, setVersion } from '../../http/concurrency.js';
 import { requestContext } from '../../http/context.js';
+import { dbFor } from '../../http/read-db.js';
 import { badRequest } from '../../http/errors.js';
 import { listReply } from '../../http/list.js';
 import {
@@ -72,10 +73,10 @@ export default async function categoryRoutes(app: App) {
       // Any category change can move a node of the tree or a row of the list.
       surrogateKeys(reply, ['categories']);
       if (q.tree) {
-        const { roots, total } = await listCategoryTree(app.db, q.locale);
+        const { roots, total } = await listCategoryTree(dbFor(request), q.locale);
         return { data: roots, meta: q.meta === 'total' ? { total } : {}, links: { self: request.url } };
       }
-      return listReply(reply, await listCategories(app.db, q, request.url), app.config.publicBaseUrl);
+      return listReply(reply, await listCategories(dbFor(request), q, request.url), app.config.publicBaseUrl);
     },
   );
 
@@ -93,7 +94,7 @@ export default async function categoryRoutes(app: App) {
       },
     },
     async (request, reply) => {
-      const data = await getCategory(app.db, request.params.id, request.query.locale);
+      const data = await getCategory(dbFor(request), request.params.id, request.query.locale);
       setVersion(reply, data.version);
       surrogateKeys(reply, [`category:${data.id}`, ...data.ancestors.map((a) => `category:${a.id}`)]);
       return { data };

@@ -2,6 +2,7 @@
 import Type from 'typebox';
 import type { App } from '../../app.js';
 import { NOT_MODIFIED, problemResponses, READ_ERRORS, ref } from '../../http/schemas.js';
+import { dbFor } from '../../http/read-db.js';
 import { ArticleChange, ChangesQuery } from './schemas.js';
 import { listChanges } from './service.js';
 
@@ -55,7 +56,7 @@ export default async function changeRoutes(app: App) {
     },
     async (request, reply) => {
       const { since, limit = 100, 'filter[locale]': locale } = request.query;
-      const page = await listChanges(app.db, { since, limit, locale, now: app.now() });
+      const page = await listChanges(dbFor(request), { since, limit, locale, now: app.now() });
       const self = new URL(request.url, 'http://x');
       const next = new URL(self);
       next.searchParams.set('since', page.next);

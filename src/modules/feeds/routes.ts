@@ -3,6 +3,7 @@ import type { FastifyReply } from 'fastify';
 import Type from 'typebox';
 import type { App } from '../../app.js';
 import { NOT_MODIFIED, problemResponses, READ_ERRORS, ref } from '../../http/schemas.js';
+import { dbFor } from '../../http/read-db.js';
 import { renderAtom, renderJsonFeed, renderRss } from './render.js';
 import { FeedParams, FeedQuery, JsonFeed } from './schemas.js';
 import { FEED_SIZE, loadFeed } from './service.js';
@@ -56,7 +57,7 @@ export default async function feedRoutes(app: App) {
   const load = async (request: { params: { locale: string }; query: FeedQuery }, reply: FastifyReply) => {
     // Built for the anonymous reader whatever the caller sent, so a shared cache may keep it.
     reply.header('cache-control', app.config.publicCacheControl).header('content-language', request.params.locale);
-    const feed = await loadFeed(app.db, {
+    const feed = await loadFeed(dbFor(reply.request), {
       locale: request.params.locale,
       query: request.query,
       now: app.now(),

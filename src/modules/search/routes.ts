@@ -2,6 +2,7 @@
 import type { App } from '../../app.js';
 import { canPreview, canReadDrafts } from '../../http/auth.js';
 import { listReply } from '../../http/list.js';
+import { dbFor } from '../../http/read-db.js';
 import { ListEnvelope, NOT_MODIFIED, problemResponses, READ_ERRORS, ref } from '../../http/schemas.js';
 import { SearchQuery, SearchResult } from './schemas.js';
 import { searchArticles } from './service.js';
@@ -25,7 +26,7 @@ export default async function searchRoutes(app: App) {
     },
     async (request, reply) => {
       const viewer = { canReadDrafts: canReadDrafts(request), canPreview: canPreview(request), now: app.now() };
-      const page = await searchArticles(app.db, request.query, request.url, viewer);
+      const page = await searchArticles(dbFor(request), request.query, request.url, viewer);
       surrogateKeys(reply, ['articles', ...page.items.map((a) => `article:${a.id}`)]);
       return listReply(reply, page, app.config.publicBaseUrl);
     },

@@ -2,6 +2,7 @@
 import type { App } from '../../app.js';
 import { requireScope } from '../../http/auth.js';
 import { requestContext } from '../../http/context.js';
+import { dbFor } from '../../http/read-db.js';
 import { ItemEnvelope, NOT_MODIFIED, problemResponses, READ_ERRORS, ref, WRITE_ERRORS } from '../../http/schemas.js';
 import { listCategoryTree } from '../categories/service.js';
 import { SiteQuery, SiteSettings, SiteView } from './schemas.js';
@@ -24,11 +25,11 @@ export default async function siteRoutes(app: App) {
       },
     },
     async (request, reply) => {
-      const data: SiteView = await getSiteView(app.db, request.query.locale);
+      const data: SiteView = await getSiteView(dbFor(request), request.query.locale);
       reply.header('content-language', data.locale);
       surrogateKeys(reply, ['site', `locale:${data.locale}`]);
       if (request.query.include === 'navigation') {
-        data.navigation = (await listCategoryTree(app.db, data.locale)).roots;
+        data.navigation = (await listCategoryTree(dbFor(request), data.locale)).roots;
         // Categories carry no single modification time to add to the site's, so no Last-Modified: the ETag covers both.
         surrogateKeys(reply, ['categories']);
       } else {

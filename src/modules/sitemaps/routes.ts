@@ -1,6 +1,7 @@
 // /v1/sitemaps: the index, one article sitemap per month, and the Google News sitemap.
 import Type from 'typebox';
 import type { App } from '../../app.js';
+import { dbFor } from '../../http/read-db.js';
 import { NOT_MODIFIED, problemResponses, READ_ERRORS } from '../../http/schemas.js';
 import { renderNewsSitemap, renderSitemapIndex, renderUrlSet } from './render.js';
 import { listSitemapMonths, loadMonthSitemap, loadNewsSitemap, SITEMAP_PAGE_SIZE } from './service.js';
@@ -54,8 +55,8 @@ export default async function sitemapRoutes(app: App) {
         response: { ...xmlResponse('A sitemap index', INDEX_EXAMPLE), ...NOT_MODIFIED, ...problemResponses(...READ_ERRORS) },
       },
     },
-    async (_request, reply) => {
-      const months = await listSitemapMonths(app.db, app.now());
+    async (request, reply) => {
+      const months = await listSitemapMonths(dbFor(request), app.now());
       return reply.header('cache-control', app.config.publicCacheControl).type(XML).send(renderSitemapIndex(app.config.publicBaseUrl, months));
     },
   );
@@ -76,7 +77,7 @@ export default async function sitemapRoutes(app: App) {
       },
     },
     async (request, reply) => {
-      const urls = await loadMonthSitemap(app.db, {
+      const urls = await loadMonthSitemap(dbFor(request), {
         year: Number(request.params.year),
         month: Number(request.params.month),
         page: request.query.page ?? 1,
@@ -101,8 +102,8 @@ export default async function sitemapRoutes(app: App) {
         response: { ...xmlResponse('A Google News sitemap', NEWS_EXAMPLE), ...NOT_MODIFIED, ...problemResponses(...READ_ERRORS) },
       },
     },
-    async (_request, reply) => {
-      const urls = await loadNewsSitemap(app.db, app.now(), app.config.frontendUrlPattern);
+    async (request, reply) => {
+      const urls = await loadNewsSitemap(dbFor(request), app.now(), app.config.frontendUrlPattern);
       return reply.header('cache-control', app.config.publicCacheControl).type(XML).send(renderNewsSitemap(urls));
     },
   );

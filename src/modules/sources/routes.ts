@@ -3,6 +3,7 @@ import type { App } from '../../app.js';
 import { requireScope } from '../../http/auth.js';
 import { requireIfMatch, setVersion } from '../../http/concurrency.js';
 import { requestContext } from '../../http/context.js';
+import { dbFor } from '../../http/read-db.js';
 import { listReply } from '../../http/list.js';
 import { IdParams, IfMatchHeader, ItemEnvelope, ListEnvelope, NOT_MODIFIED, problemResponses, READ_ERRORS, ref, WRITE_ERRORS } from '../../http/schemas.js';
 import { Source, SourceCreate, SourceListQuery, SourceUpdate } from './schemas.js';
@@ -28,7 +29,7 @@ export default async function sourceRoutes(app: App) {
       },
     },
     async (request, reply) => {
-      const page = await listSources(app.db, request.query, request.url);
+      const page = await listSources(dbFor(request), request.query, request.url);
       surrogateKeys(reply, ['sources', ...page.items.map((source) => `source:${source.id}`)]);
       return listReply(reply, page, app.config.publicBaseUrl);
     },
@@ -46,7 +47,7 @@ export default async function sourceRoutes(app: App) {
       },
     },
     async (request, reply) => {
-      const data = await getSource(app.db, request.params.id);
+      const data = await getSource(dbFor(request), request.params.id);
       setVersion(reply, data.version);
       surrogateKeys(reply, [`source:${data.id}`]);
       return { data };

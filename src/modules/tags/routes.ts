@@ -3,6 +3,7 @@ import type { App } from '../../app.js';
 import { requireScope } from '../../http/auth.js';
 import { requireIfMatch, setVersion } from '../../http/concurrency.js';
 import { requestContext } from '../../http/context.js';
+import { dbFor } from '../../http/read-db.js';
 import { listReply } from '../../http/list.js';
 import {
   IdParams,
@@ -39,7 +40,7 @@ export default async function tagRoutes(app: App) {
       },
     },
     async (request, reply) => {
-      const page = await listTags(app.db, request.query, request.url);
+      const page = await listTags(dbFor(request), request.query, request.url);
       surrogateKeys(reply, ['tags', ...page.items.map((tag) => `tag:${tag.id}`)]);
       return listReply(reply, page, app.config.publicBaseUrl);
     },
@@ -58,7 +59,7 @@ export default async function tagRoutes(app: App) {
       },
     },
     async (request, reply) => {
-      const data = await getTag(app.db, request.params.id, request.query.locale);
+      const data = await getTag(dbFor(request), request.params.id, request.query.locale);
       setVersion(reply, data.version);
       surrogateKeys(reply, [`tag:${data.id}`]);
       return { data };

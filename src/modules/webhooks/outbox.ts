@@ -37,10 +37,20 @@ export interface OutboxEvent {
 }
 
 /**
- * Writes the event and its deliveries, if any active endpoint wants it. Call it inside the transaction of
- * the change. Two statements when someone listens, one (the endpoint match) when nobody does.
+ * The PostgreSQL NOTIFY channel of content changes: every API instance LISTENs on it and empties its
+ * response cache (http/response-cache.ts) on each notification. The payload is the event type.
+ */
+export const CONTENT_CHANNEL = 'dateline_content';
+
+/**
+ * Writes the event and its deliveries, if any active endpoint wants it, and notifies CONTENT_CHANNEL. Call it
+ * inside the transaction of the change. Two statements (the NOTIFY, the endpoint match) when no endpoint
+ * wants it; the event and its deliveries are two inserts more when one does.
  */
 export async function emitEvent(tx: Db, event: OutboxEvent, now: Date): Promise<void> {
+  // A NOTIFY inside a transaction is delivered when it commits and dropped if it rolls back, so no
+  // instance drops its cache for a change that did not happen, nor before the change is visible.
+  await tx.execute(sql`SELECT pg_notify(${CONTENT_CHANNEL}, ${event.type})`);
   const family = `${event.type.split('.')[0]}.*`;
   const locale = event.locale ?? null;
   const categoryId = event.categoryId ?? null;
