@@ -34,6 +34,8 @@ export const ConfigSchema = Type.Object({
   PUBLIC_CACHE_CONTROL: Type.String({ minLength: 1, maxLength: 200, pattern: '^public\\b[ -~]*$', default: 'public, max-age=60, s-maxage=300, stale-while-revalidate=60' }),
   /** Requests per minute for each anonymous client IP on /v1; 0 turns the limit off (a CDN in front does it). */
   ANONYMOUS_RATE_LIMIT: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 300 }),
+  /** redis:// or rediss:// URL: rate limits are then counted in Redis, shared by every instance. Unset: in memory, per instance. */
+  REDIS_URL: Type.Optional(Type.String({ maxLength: 2048, pattern: '^rediss?://' })),
   /** Behind a proxy or CDN: how many hops of X-Forwarded-For to trust for the client IP (0: none). */
   TRUST_PROXY_HOPS: Type.Integer({ minimum: 0, maximum: 10, default: 0 }),
   /** How often this instance delivers due webhooks; 0: it does not (other instances do). */
@@ -83,6 +85,8 @@ export interface Config {
   anonymousRateLimit: number;
   /** Cache-Control sent with public reads. */
   publicCacheControl: string;
+  /** Where rate limits are counted when several instances must share them; undefined: in each instance's memory. */
+  redisUrl?: string;
   /** X-Forwarded-For hops to trust when working out the client IP. */
   trustProxyHops: number;
   /** 0: this process does not deliver webhooks. */
@@ -166,6 +170,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     anonymousRateLimit: e.ANONYMOUS_RATE_LIMIT,
     publicCacheControl: e.PUBLIC_CACHE_CONTROL,
     trustProxyHops: e.TRUST_PROXY_HOPS,
+    redisUrl: e.REDIS_URL,
     webhookWorkerIntervalMs: e.WEBHOOK_WORKER_INTERVAL_MS,
     webhookTimeoutMs: e.WEBHOOK_TIMEOUT_MS,
     webhookAllowPrivateTargets: e.WEBHOOK_ALLOW_PRIVATE_TARGETS,

@@ -53,3 +53,42 @@ t.test('the public Cache-Control is configurable; token reads stay private', asy
   t.equal((await app.inject({ url: '/v1/tags', headers: auth })).headers['cache-control'], 'private, no-store');
   t.throws(() => loadConfig({ PUBLIC_CACHE_CONTROL: 'no-store' }), /PUBLIC_CACHE_CONTROL/, 'a shared cache must be allowed to keep public reads');
 });
+
+// Redis runs on our machines at 127.0.0.1:6379 (TEST_REDIS_URL overrides); without it this part is skipped.
+const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+async function redisReachable(url: string): Promise<boolean> {
+  const { Redis } = await import('ioredis');
+  const redis = new Redis(url, { lazyConnect: true, connectTimeout: 1000, maxRetriesPerRequest: 0 });
+  redis.on('error', () => {});
+  try {
+    await redis.connect();
+    return (await redis.ping()) === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    redis.disconnect();
+  }
+}
+
+const noRedis = (await redisReachable(REDIS_URL)) ? false : `no Redis at ${REDIS_URL}`;
+
+t.test('with REDIS_URL two instances share one budget per client', { skip: noRedis }, async (t) => {
+  const env = { ANONYMOUS_RATE_LIMIT: '4', TRUST_PROXY_HOPS: '1', REDIS_URL };
+  const one = await buildTestApp(t, env);
+  const two = await buildTestApp(t, env);
+  // A client address of its own per run, so counts left in Redis by earlier runs do not matter.
+  const client = `198.18.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
+  const call = (app: typeof one.app) => app.inject({ url: '/v1/tags', remoteAddress: '10.0.0.9', headers: { 'x-forwarded-for': client } });
+  const statuses = [];
+  for (const app of [one.app, two.app, one.app, two.app, one.app, two.app]) statuses.push((await call(app)).statusCode);
+  t.same(statuses, [200, 200, 200, 200, 429, 429], 'four requests in all, whichever instance answers');
+  const last = await call(two.app);
+  t.match(last.headers.ratelimit, /^"anonymous";r=0;t=\d+$/);
+  t.ok(Number(last.headers['retry-after']) >= 1);
+});
+
+t.test('an unreachable Redis lets requests through rather than failing them', async (t) => {
+  const { app } = await buildTestApp(t, { ANONYMOUS_RATE_LIMIT: '1', REDIS_URL: 'redis://127.0.0.1:1' });
+  for (let i = 0; i < 3; i++) t.equal((await app.inject({ url: '/v1/tags' })).statusCode, 200);
+});

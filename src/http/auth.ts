@@ -1,6 +1,7 @@
 // Bearer-token authentication (API tokens, public read keys, login sessions), scope checks, and the
 // rate limits for public keys and anonymous callers, as hooks.
 import rateLimit from '@fastify/rate-limit';
+import { Redis } from 'ioredis';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import { authenticateSession, SESSION_PREFIX } from '../modules/auth/service.js';
@@ -37,15 +38,15 @@ export async function registerAuth(app: FastifyInstance) {
 }
 
 /**
- * Rate limits for the public side, counted in this instance's memory with @fastify/rate-limit: each public
- * read key gets PUBLIC_KEY_RATE_LIMIT requests a minute, each anonymous client IP ANONYMOUS_RATE_LIMIT on
- * /v1 (health probes and the docs page are not counted). Limited responses carry RateLimit-Policy and
+ * Rate limits for the public side, counted with @fastify/rate-limit in this instance's memory, or in Redis
+ * (REDIS_URL) shared by every instance: each public read key gets PUBLIC_KEY_RATE_LIMIT requests a minute,
+ * each anonymous client IP ANONYMOUS_RATE_LIMIT on /v1 (health probes and the docs page are not counted). Limited responses carry RateLimit-Policy and
  * RateLimit (IETF httpapi-ratelimit-headers); past the limit a 429 problem with Retry-After.
  * API tokens and sessions are not limited: they belong to the newsroom's own tools.
  */
 async function publicLimiters(app: FastifyInstance) {
   // global: false: the plugin adds no hook of its own; the auth hook calls the limiters.
-  await app.register(rateLimit, { global: false });
+  await app.register(rateLimit, { global: false, ...(await sharedStore(app)) });
   // Any route can answer 429: say so in the spec without editing every module.
   app.addHook('onRoute', (route) => {
     const response = route.schema?.response as Record<string, unknown> | undefined;
@@ -73,6 +74,22 @@ async function publicLimiters(app: FastifyInstance) {
       if (perIp && request.url.startsWith('/v1/')) await perIp(request, reply);
     },
   };
+}
+
+/**
+ * With REDIS_URL the counts live in Redis, so a client gets its limit once across all instances, not once
+ * per instance. If Redis cannot be reached the request is let through (skipOnError) and the error logged:
+ * a rate limiter must not take the API down with it.
+ */
+async function sharedStore(app: FastifyInstance) {
+  if (!app.config.redisUrl) return {};
+  const redis = new Redis(app.config.redisUrl, { connectTimeout: 2000, maxRetriesPerRequest: 1, lazyConnect: true });
+  redis.on('error', (err) => app.log.warn({ err: err.message }, 'rate limits: Redis unavailable; requests are not limited meanwhile'));
+  app.addHook('onClose', async () => {
+    await redis.quit().catch(() => redis.disconnect());
+  });
+  await redis.connect().catch(() => {});
+  return { redis, nameSpace: 'dateline:ratelimit:', skipOnError: true };
 }
 
 const TOO_MANY = {
