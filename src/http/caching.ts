@@ -95,7 +95,8 @@ export function registerCaching(app: FastifyInstance) {
       reply.code(304);
       reply.removeHeader('content-type');
       reply.removeHeader('content-length');
-      return '';
+      // null, not '': Fastify then sends no Content-Length, which a 304 must not carry as 0 (RFC 9110 §8.6).
+      return null;
     }
     return payload;
   });
