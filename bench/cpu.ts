@@ -1,6 +1,6 @@
-// CPU time spent serving the benchmark, read from /proc (Linux only): this process's main thread (Fastify,
-// Drizzle, and PGlite's WebAssembly, which runs there too) plus, on PostgreSQL, the backends connected to
-// the benchmark database. Unlike req/s it barely moves when other work shares the machine.
+// CPU time spent serving the benchmark, read from /proc (Linux only): the server process (all its threads:
+// Fastify, Drizzle, PGlite's WebAssembly, GC, libuv) plus, on PostgreSQL, the backends connected to the
+// benchmark database. Unlike req/s it barely moves when other work shares the machine.
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 
@@ -47,10 +47,10 @@ function backendPids(database: string): number[] {
 
 export type CpuSnapshot = Map<string, number>;
 
-/** CPU ms so far per server thread or backend; empty when /proc is not there. */
-export function serverCpu(postgresDatabase?: string): CpuSnapshot {
+/** CPU ms so far of the server process and each backend; empty when /proc is not there. */
+export function serverCpu(pid: number, postgresDatabase?: string): CpuSnapshot {
   const snapshot: CpuSnapshot = new Map();
-  const main = statCpuMs(`/proc/self/task/${process.pid}/stat`);
+  const main = statCpuMs(`/proc/${pid}/stat`);
   if (main === undefined) return snapshot;
   snapshot.set('main', main);
   if (postgresDatabase) {

@@ -1,17 +1,17 @@
-// Benchmarks the public read paths over loopback HTTP, on in-memory PGlite and (with BENCH_DATABASE_URL)
-// on a throwaway PostgreSQL database, and prints one markdown table per engine. See bench/RESULTS.md.
+// npm run bench: seeds a throwaway database (bench/seed.ts), starts the API and the baseline as child processes
+// (bench/servers.ts) and drives S1–S8 (bench/scenarios.ts) with autocannon; prints the tables of bench/RESULTS.md.
+// npm run bench:smoke (BENCH_SMOKE=1): a tiny data set on PGlite, every scenario for a second, exit 1 unless
+// every answer is 2xx. Settings are environment variables, listed in bench/RESULTS.md.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
-import { sql } from 'drizzle-orm';
+import path from 'node:path';
 import pg from 'pg';
-import { buildApp } from '../src/app.js';
-import { loadConfig } from '../src/config.js';
-import { type Database, openDatabase } from '../src/db/client.js';
-import { cpuBetween, type CpuSnapshot, serverCpu } from './cpu.js';
-import { buildDataset, type Dataset } from './dataset.js';
-import { type LoadResult, runLoad } from './load.js';
-import { indexMissing } from '../src/modules/search/indexer.js';
+import { cpuBetween, serverCpu } from './cpu.js';
+import { loadLoop, loadPaths, type Measurement, percentile } from './measure.js';
+import { BASELINE_KEYS, buildScenarios, loadInputs, SCENARIO_KEYS, type Scenario, type ScenarioKey } from './scenarios.js';
+import { type SeedResult, seedDatabase, summary } from './seed.js';
+import { type Server, startServer } from './servers.js';
 
 function numEnv(name: string, fallback: number, min: number, max: number): number {
   const raw = process.env[name];
@@ -21,279 +21,317 @@ function numEnv(name: string, fallback: number, min: number, max: number): numbe
   return value;
 }
 
+const smoke = process.env.BENCH_SMOKE === '1';
+const postgresUrl = process.env.BENCH_DATABASE_URL || undefined;
 const settings = {
-  articles: Math.round(numEnv('BENCH_ARTICLES', 5000, 10, 1_000_000)),
-  durationMs: numEnv('BENCH_DURATION', 5, 0.5, 600) * 1000,
-  warmupMs: numEnv('BENCH_WARMUP', 1, 0, 60) * 1000,
-  concurrency: Math.round(numEnv('BENCH_CONCURRENCY', 10, 1, 256)),
-  /** How many times scenario (d) follows links.next before measuring. */
-  deepPages: Math.round(numEnv('BENCH_DEEP_PAGES', 20, 1, 10_000)),
-  postgresUrl: process.env.BENCH_DATABASE_URL || undefined,
-  /** Comma-separated subset of scenario keys (a-j), for quick runs. */
-  only: process.env.BENCH_ONLY?.split(',').map((s) => s.trim()).filter(Boolean),
-  /** Keep the throwaway PostgreSQL database (to EXPLAIN queries by hand); its name is printed. */
-  keepDatabase: process.env.BENCH_KEEP_DATABASE === '1',
-  /** Before each scenario, EXPLAIN ANALYZE every statement of one request and print the slowest plan. */
+  smoke,
+  postgresUrl,
+  engines: (process.env.BENCH_ENGINES ?? (postgresUrl ? 'postgres,pglite' : 'pglite')).split(',').map((s) => s.trim()) as Array<'postgres' | 'pglite'>,
+  articles: Math.round(numEnv('BENCH_ARTICLES', smoke ? 300 : 10_000, 50, 10_000_000)),
+  seconds: numEnv('BENCH_DURATION', smoke ? 1 : 10, 0.5, 600),
+  warmup: numEnv('BENCH_WARMUP', smoke ? 0 : 2, 0, 60),
+  // Smoke: few connections, so that each scenario completes requests within its second even on one PGlite connection.
+  connections: Math.round(numEnv('BENCH_CONNECTIONS', smoke ? 5 : 50, 1, 1000)),
+  only: process.env.BENCH_ONLY?.split(',').map((s) => s.trim().toUpperCase()).filter(Boolean) as ScenarioKey[] | undefined,
+  /** Scenarios on PGlite (one connection, measured for the record): S1–S3, all in smoke runs; BENCH_ONLY still applies. */
+  pgliteKeys: (process.env.BENCH_PGLITE_ONLY?.split(',').map((s) => s.trim().toUpperCase()) as ScenarioKey[] | undefined) ?? (smoke ? SCENARIO_KEYS : BASELINE_KEYS),
+  /** Also S1–S3 with the in-process response cache (RESPONSE_CACHE_MAX_ENTRIES=10000). */
+  cache: process.env.BENCH_CACHE !== '0',
+  /** BENCH_DATABASE_URL names a database filled by bench:seed: use it as it is (S6 adds articles to it). */
+  reuse: process.env.BENCH_REUSE_DATABASE === '1',
+  keep: process.env.BENCH_KEEP_DATABASE === '1',
   explain: process.env.BENCH_EXPLAIN === '1',
-  /** SQL run after the data set is loaded, e.g. a candidate index, to measure a schema idea without a migration. */
-  setupSql: process.env.BENCH_SETUP_SQL || undefined,
-  /** Serve with the in-process response cache on (RESPONSE_CACHE_MAX_ENTRIES): repeated reads become hits. */
-  cache: process.env.BENCH_CACHE === '1',
+  s5Page: Math.round(numEnv('BENCH_S5_PAGE', 500, 1, 100_000)),
 };
+if (settings.engines.includes('postgres') && !postgresUrl) throw new Error('BENCH_ENGINES has postgres but BENCH_DATABASE_URL is not set');
 
-const INCLUDE_ALL = 'include=category,tags,authors,sources,translations';
-
-interface Scenario {
-  key: string;
-  name: string;
-  /** Paths requested round-robin. */
-  paths: string[];
-}
-
-const SEARCH_EN = ['flood warning', 'river budget', 'school election', 'harbour strike', 'vaccine hospital', 'typhoon coast', 'rice export', 'solar energy'];
-const SEARCH_ZH = ['洪水', '预算', '港口', '医院', '铁路', '台风', '法院', '市场'];
-
-async function scenarios(base: string, data: Dataset): Promise<Scenario[]> {
-  const first = '/v1/articles?page[size]=20';
-  let deep = first;
-  for (let i = 0; i < settings.deepPages; i++) {
-    const res = await fetch(base + deep);
-    if (!res.ok) throw new Error(`GET ${deep} answered ${res.status} while walking to the deep page`);
-    const body = (await res.json()) as { links: { next?: string } };
-    if (!body.links.next) throw new Error(`The list ended after ${i + 1} pages; lower BENCH_DEEP_PAGES or raise BENCH_ARTICLES`);
-    deep = body.links.next;
-  }
-  return [
-    { key: 'a', name: 'list, 20 per page', paths: [first] },
-    { key: 'b', name: 'list, 20, all includes', paths: [`/v1/articles?page[size]=20&${INCLUDE_ALL}`] },
-    { key: 'c', name: 'list, 100, all includes', paths: [`/v1/articles?page[size]=100&${INCLUDE_ALL}`] },
-    { key: 'd', name: `list, 20, page ${settings.deepPages + 1} by cursor`, paths: [deep] },
-    {
-      key: 'e',
-      name: `by slug, all includes (${data.bilingualSlugs.length} slugs)`,
-      paths: data.bilingualSlugs.map((slug) => `/v1/articles/by-slug/en/${slug}?${INCLUDE_ALL}`),
-    },
-    { key: 'f', name: 'category tree, zh', paths: ['/v1/categories?tree=true&locale=zh'] },
-    { key: 'g', name: 'site, zh', paths: ['/v1/site?locale=zh'] },
-    {
-      key: 'h',
-      name: 'list, tag + category subtree filter',
-      paths: [`/v1/articles?filter[tag]=${data.popularTagSlug}&filter[category][descendants]=${data.rootCategorySlug}`],
-    },
-    // Search over many different words, so no single posting list stays hot.
-    { key: 'i', name: 'search, en, 2 words', paths: SEARCH_EN.map((q) => `/v1/search?locale=en&q=${encodeURIComponent(q)}`) },
-    { key: 'j', name: 'search, zh, 2 characters', paths: SEARCH_ZH.map((q) => `/v1/search?locale=zh&q=${encodeURIComponent(q)}`) },
-  ];
+type TargetKind = 'baseline' | 'api' | 'api-cached';
+interface Target {
+  kind: TargetKind;
+  label: string;
+  keys: ScenarioKey[];
+  env: Record<string, string>;
 }
 
 interface Row {
   scenario: Scenario;
-  result: LoadResult;
-  queries: number;
-  sample: { bytes: number };
-  /** 1-minute load average when the scenario ended: other work on the machine skews the numbers. */
+  target: Target;
+  m: Measurement;
+  rps: number;
+  p50: number;
+  p99: number;
+  sqlPerRequest: number;
+  peakRssMb: number;
+  cpuMsPerRequest?: { total: number; postgres?: number };
   load: number;
-  /** Server CPU ms while measuring (main thread + PostgreSQL backends), when /proc allows. */
-  cpu?: { total: number; postgres?: number };
 }
 
-function percentile(sorted: Float64Array, p: number): number {
-  if (!sorted.length) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+const PUBLIC_BASE_URL = 'http://127.0.0.1';
+
+function targetsFor(engine: 'postgres' | 'pglite'): Target[] {
+  const wanted = (keys: ScenarioKey[]) => keys.filter((k) => !settings.only || settings.only.includes(k));
+  const apiKeys = wanted(engine === 'pglite' ? settings.pgliteKeys : SCENARIO_KEYS);
+  const common = { PUBLIC_BASE_URL, LOG_LEVEL: 'silent', ANONYMOUS_RATE_LIMIT: '0' };
+  const targets: Target[] = [];
+  if (engine === 'postgres') targets.push({ kind: 'baseline', label: 'baseline', keys: wanted(BASELINE_KEYS), env: common });
+  targets.push({ kind: 'api', label: 'API', keys: apiKeys, env: { ...common, RESPONSE_CACHE_MAX_ENTRIES: '0' } });
+  if (settings.cache) {
+    targets.push({ kind: 'api-cached', label: 'API, cache on', keys: apiKeys.filter((k) => BASELINE_KEYS.includes(k)), env: { ...common, RESPONSE_CACHE_MAX_ENTRIES: '10000' } });
+  }
+  return targets.filter((t) => t.keys.length);
 }
 
-const ms = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
+interface PreparedDatabase {
+  url?: string;
+  dataDir?: string;
+  /** The PostgreSQL database name (to find its backends' CPU time). */
+  pgName?: string;
+  seed?: SeedResult;
+  /** What the servers need to open it. */
+  env: Record<string, string>;
+  cleanup(): Promise<void>;
+}
+
+/** A database for one engine: a throwaway PostgreSQL database (or the given one) or a PGlite directory, seeded. */
+async function prepareDatabase(engine: 'postgres' | 'pglite', log: (s: string) => void): Promise<PreparedDatabase> {
+  if (engine === 'pglite') {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'dateline-bench-'));
+    const cleanup = async () => rmSync(dataDir, { recursive: true, force: true });
+    try {
+      return { dataDir, seed: await seedDatabase({ articles: settings.articles, dataDir, log }), env: { DATA_DIR: dataDir }, cleanup };
+    } catch (err) {
+      await cleanup();
+      throw err;
+    }
+  }
+  if (settings.reuse) return { url: postgresUrl!, pgName: new URL(postgresUrl!).pathname.slice(1), env: { DATABASE_URL: postgresUrl! }, cleanup: async () => {} };
+  const name = `dateline_bench_${randomBytes(6).toString('hex')}`;
+  const admin = async (sqlText: string) => {
+    const c = new pg.Client({ connectionString: postgresUrl });
+    await c.connect();
+    try {
+      await c.query(sqlText);
+    } finally {
+      await c.end();
+    }
+  };
+  await admin(`CREATE DATABASE ${name}`);
+  const url = new URL(postgresUrl!);
+  url.pathname = '/' + name;
+  const cleanup = async () => {
+    if (settings.keep) console.log(`Keeping database ${name} (BENCH_KEEP_DATABASE=1); drop it by hand.`);
+    else await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  };
+  try {
+    const seed = await seedDatabase({ articles: settings.articles, url: url.toString(), log });
+    return { url: url.toString(), pgName: name, seed, env: { DATABASE_URL: url.toString() }, cleanup };
+  } catch (err) {
+    await cleanup();
+    throw err;
+  }
+}
+
+/** JSON with object keys sorted: jsonb (the baseline) and the API's serializer order keys differently. */
+const canonical = (value: unknown): string =>
+  JSON.stringify(value, (_k, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1))) : v,
+  );
+
+/** The baseline must answer what the API answers, or the ratio means nothing: compares `data` for one path. */
+async function compareWithBaseline(api: Server, baseline: Server, scenario: Scenario): Promise<string | undefined> {
+  const path = scenario.paths![0];
+  const [a, b] = await Promise.all([api, baseline].map(async (s) => ((await (await fetch(s.base + path)).json()) as { data: unknown }).data));
+  return canonical(a) === canonical(b) ? undefined : `${scenario.key}: the baseline's data differs from the API's for ${path}`;
+}
+
+/**
+ * The statement count once the server is idle: requests still in flight when autocannon stops (it does not wait
+ * for them) finish on the server afterwards, and must not be counted in the next scenario.
+ */
+async function idleQueries(server: Server): Promise<number> {
+  let last = await server.queries();
+  for (let i = 0; i < 100; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const now = await server.queries();
+    if (now === last) return now;
+    last = now;
+  }
+  return last;
+}
+
+async function measure(server: Server, target: Target, scenario: Scenario, pgName: string | undefined): Promise<Row> {
+  const load = { connections: settings.connections, seconds: settings.seconds };
+  const run = (seconds: number) =>
+    scenario.iteration ? loadLoop(() => scenario.iteration!(server.base), { ...load, seconds }) : loadPaths(server.base, scenario.paths!, { ...load, seconds });
+  if (scenario.paths) {
+    // One request alone first: it must succeed (a clear message beats a table of 404s). Once the server is idle,
+    // so that requests left over from the last scenario are not captured with it.
+    await idleQueries(server);
+    if (settings.explain && target.kind === 'api') await server.capture();
+    const res = await fetch(server.base + scenario.paths[0]);
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${target.label} ${scenario.key}: GET ${scenario.paths[0]} answered ${res.status}: ${text.slice(0, 500)}`);
+    if (settings.explain && target.kind === 'api') console.log(`(${scenario.key}) EXPLAIN ANALYZE of one request:\n${await server.explain()}`);
+  }
+  // The cache is filled by one pass over every path first: what is measured is the steady state, where the
+  // working set (2,000 slugs, 20 categories, 300 tags: under RESPONSE_CACHE_MAX_ENTRIES) is in memory.
+  if (target.kind === 'api-cached' && scenario.paths) {
+    await loadPaths(server.base, scenario.paths, { ...load, connections: Math.min(load.connections, scenario.paths.length), amount: scenario.paths.length });
+  }
+  if (settings.warmup > 0) await run(settings.warmup);
+  const queriesBefore = await idleQueries(server);
+  server.resetPeak();
+  const cpuBefore = serverCpu(server.pid, pgName);
+  const m = await run(settings.seconds);
+  const cpu = cpuBetween(cpuBefore, serverCpu(server.pid, pgName));
+  const queries = (await idleQueries(server)) - queriesBefore;
+  const sorted = m.latencies.slice().sort();
+  const n = m.requests || 1;
+  const row: Row = {
+    scenario,
+    target,
+    m,
+    rps: m.requests / m.seconds,
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+    // Over every request sent: those unanswered when the time was up still ran their statements.
+    sqlPerRequest: queries / (m.sent || 1),
+    peakRssMb: server.peakRssMb(),
+    cpuMsPerRequest: cpu && { total: cpu.total / n, postgres: cpu.postgres === undefined ? undefined : cpu.postgres / n },
+    load: os.loadavg()[0],
+  };
+  const mem = await server.memory();
+  const mb = (x: number) => (x / 2 ** 20).toFixed(0);
+  console.log(
+    `  ${scenario.key} ${target.label.padEnd(14)} ${row.rps.toFixed(0).padStart(6)} req/s  p50 ${fmt(row.p50)} ms  p99 ${fmt(row.p99)} ms  ` +
+      `${m.failures} failures  peak RSS ${row.peakRssMb.toFixed(0)} MB (now: heap ${mb(mem.heapUsed)}/${mb(mem.heapTotal)} MB, external ${mb(mem.external)} MB)`,
+  );
+  return row;
+}
+
+const fmt = (x: number) => (!Number.isFinite(x) ? 'n/a' : x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
 
 function table(rows: Row[]): string {
   const lines = [
-    '| | Scenario | req/s | mean ms | p50 ms | p95 ms | p99 ms | non-2xx | SQL/req | resp KB | CPU ms/req | load |',
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| | Scenario | Server | req/s | p50 ms | p99 ms | req/s ÷ baseline | p99 ÷ baseline | SQL/req | peak RSS MB | CPU ms/req (pg) | KB/resp | non-2xx | load |',
+    '| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
-  for (const { scenario, result, queries, sample, load, cpu } of rows) {
-    const perRequest = (x: number) => ms(x / (result.requests || 1));
-    const cpuCell = !cpu ? 'n/a' : cpu.postgres !== undefined ? `${perRequest(cpu.total)} (pg ${perRequest(cpu.postgres)})` : perRequest(cpu.total);
-    const lat = result.latencies.slice().sort();
-    const mean = lat.reduce((a, b) => a + b, 0) / (lat.length || 1);
-    const rps = result.requests / (result.elapsedMs / 1000);
+  for (const r of rows) {
+    const base = rows.find((b) => b.scenario.key === r.scenario.key && b.target.kind === 'baseline');
+    const vs = base && r !== base ? [`${(r.rps / base.rps).toFixed(2)}×`, `${(r.p99 / base.p99).toFixed(2)}×`] : ['', ''];
+    const cpu = r.cpuMsPerRequest ? `${fmt(r.cpuMsPerRequest.total)}${r.cpuMsPerRequest.postgres !== undefined ? ` (${fmt(r.cpuMsPerRequest.postgres)})` : ''}` : 'n/a';
+    const kb = r.m.bytes ? (r.m.bytes / (r.m.requests || 1) / 1024).toFixed(1) : '';
     lines.push(
-      `| ${scenario.key} | ${scenario.name} | ${rps.toFixed(0)} | ${ms(mean)} | ${ms(percentile(lat, 50))} | ${ms(percentile(lat, 95))} | ${ms(percentile(lat, 99))} | ${result.errors} | ${queries} | ${(sample.bytes / 1024).toFixed(1)} | ${cpuCell} | ${load.toFixed(1)} |`,
+      `| ${r.scenario.key} | ${r.scenario.name} | ${r.target.label} | ${r.rps.toFixed(0)} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${vs[0]} | ${vs[1]} | ` +
+        `${r.sqlPerRequest.toFixed(1)} | ${r.peakRssMb.toFixed(0)} | ${cpu} | ${kb} | ${r.m.failures} | ${r.load.toFixed(1)} |`,
     );
   }
   return lines.join('\n');
 }
 
-interface Statement {
-  sql: string;
-  params: unknown[];
-}
-
-/**
- * Records the SQL and parameters Drizzle sends while `capture` is set. openDatabase's onQuery gets
- * the text only, so this wraps the logger it handed to Drizzle (bench-only reach into Drizzle internals).
- */
-function statementRecorder(db: Database['db']) {
-  const logger = (db as unknown as { _: { session: { logger?: { logQuery(sql: string, params: unknown[]): void } } } })._.session.logger;
-  if (!logger) throw new Error('Drizzle has no logger to wrap: open the database with onQuery');
-  const original = logger.logQuery.bind(logger);
-  const recorder = { capture: undefined as Statement[] | undefined };
-  logger.logQuery = (sql, params) => {
-    recorder.capture?.push({ sql, params: [...params] });
-    original(sql, params);
-  };
-  return recorder;
-}
-
-/** EXPLAIN (ANALYZE, BUFFERS) of each statement, through the driver so the parameters bind as the app's did. */
-async function explainStatements(db: Database['db'], statements: Statement[]): Promise<string> {
-  const client = (db as unknown as { $client: { query(sql: string, params: unknown[]): Promise<{ rows: Array<Record<string, string>> }> } }).$client;
-  const plans: Array<{ sql: string; ms: number; plan: string }> = [];
-  for (const s of statements) {
-    const { rows } = await client.query(`EXPLAIN (ANALYZE, BUFFERS) ${s.sql}`, s.params);
-    const lines = rows.map((r) => r['QUERY PLAN']);
-    const ms = Number(/Execution Time: ([\d.]+)/.exec(lines.join('\n'))?.[1] ?? NaN);
-    plans.push({ sql: s.sql.replace(/\s+/g, ' ').trim(), ms, plan: lines.join('\n') });
+async function benchEngine(engine: 'postgres' | 'pglite'): Promise<{ rows: Row[]; seed?: SeedResult; problems: string[] }> {
+  const targets = targetsFor(engine);
+  if (!targets.length) {
+    console.log(`\n[${engine}] no scenario to run (BENCH_ONLY, BENCH_PGLITE_ONLY)`);
+    return { rows: [], problems: [] };
   }
-  const slowest = plans.reduce((a, b) => (b.ms > a.ms ? b : a), plans[0]);
-  return [
-    ...plans.map((p) => `  ${p.ms.toFixed(3).padStart(8)} ms  ${p.sql.slice(0, 110)}`),
-    slowest ? `  slowest plan:\n${slowest.plan.replace(/^/gm, '    ')}` : '',
-  ].join('\n');
-}
-
-/** A throwaway database on the server, as test/helpers/app.ts makes one. */
-async function throwawayDatabase(base: string): Promise<{ url: string; name: string; drop(): Promise<void> }> {
-  const name = `dateline_bench_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: base });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(base);
-  url.pathname = '/' + name;
-  return {
-    url: url.toString(),
-    name,
-    async drop() {
-      const c = new pg.Client({ connectionString: base });
-      await c.connect();
-      try {
-        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      } finally {
-        await c.end();
-      }
-    },
+  console.log(`\n[${engine}] seeding ${settings.reuse && engine === 'postgres' ? '(skipped: BENCH_REUSE_DATABASE=1)' : `${settings.articles} articles`}`);
+  const db = await prepareDatabase(engine, (line) => console.log(line));
+  if (db.seed) console.log(`[${engine}] ${summary(db.seed)}`);
+  const servers: Server[] = [];
+  const stopAll = async () => {
+    await Promise.all(servers.splice(0).map((s) => s.stop().catch((err) => console.error('stopping a server failed:', err))));
   };
-}
-
-async function benchEngine(engine: 'pglite' | 'postgres'): Promise<{ engine: string; data: Dataset; setupMs: number; rows: Row[] }> {
-  const cleanups: Array<() => Promise<unknown>> = [];
-  const runCleanups = async () => {
-    for (const fn of cleanups.splice(0).reverse()) await fn().catch((err) => console.error('cleanup failed:', err));
-  };
-  const onSigint = () => void runCleanups().finally(() => process.exit(130));
+  const onSigint = () => void stopAll().then(db.cleanup).finally(() => process.exit(130));
   process.once('SIGINT', onSigint);
+  const rows: Row[] = [];
+  const problems: string[] = [];
   try {
-    let url: string | undefined;
-    let pgDatabase: string | undefined;
-    if (engine === 'postgres') {
-      const fresh = await throwawayDatabase(settings.postgresUrl!);
-      url = fresh.url;
-      pgDatabase = fresh.name;
-      if (settings.keepDatabase) console.log(`Keeping database ${fresh.name} (BENCH_KEEP_DATABASE=1); drop it by hand.`);
-      else cleanups.push(() => fresh.drop());
-    }
-    let queryCount = 0;
-    const database = await openDatabase({ url, onQuery: () => void queryCount++ });
-    cleanups.push(() => database.close());
-    const recorder = statementRecorder(database.db);
-    const t0 = performance.now();
-    await database.migrate();
-    const data = await buildDataset(database.db, { articles: settings.articles });
-    // The dataset is inserted directly, as a bulk import would be; the server's start-up backfill indexes it.
-    await indexMissing(database.db);
-    if (settings.setupSql) {
-      console.log(`[${engine}] BENCH_SETUP_SQL: ${settings.setupSql}`);
-      await database.db.execute(sql.raw(settings.setupSql));
-      await database.db.execute(sql`ANALYZE`);
-    }
-    const setupMs = performance.now() - t0;
-    console.log(
-      `[${engine}] ${data.articles} articles (${data.published} published, ${data.translations} zh translations), ` +
-        `${data.categories} categories, ${data.tags} tags, ${data.authors} authors, ${data.sources} sources in ${(setupMs / 1000).toFixed(1)} s`,
-    );
-
-    const config = loadConfig({
-      LOG_LEVEL: 'silent',
-      PUBLIC_BASE_URL: 'http://127.0.0.1',
-      // Every request comes from one address: the default 300 a minute would turn the run into 429s.
-      ANONYMOUS_RATE_LIMIT: '0',
-      ...(settings.cache ? { RESPONSE_CACHE_MAX_ENTRIES: '10000' } : {}),
-    });
-    const app = await buildApp({ config, database, logger: false });
-    cleanups.push(() => app.close());
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    const { port } = app.server.address() as AddressInfo;
-    const base = `http://127.0.0.1:${port}`;
-
-    const rows: Row[] = [];
-    for (const scenario of await scenarios(base, data)) {
-      if (settings.only && !settings.only.includes(scenario.key)) continue;
-      // One request alone first: it must succeed, and it tells how many SQL statements a request costs.
-      queryCount = 0;
-      recorder.capture = [];
-      const res = await fetch(base + scenario.paths[0]);
-      const text = await res.text();
-      const queries = queryCount;
-      const statements = recorder.capture;
-      recorder.capture = undefined;
-      if (!res.ok) throw new Error(`[${engine}] (${scenario.key}) GET ${scenario.paths[0]} answered ${res.status}: ${text.slice(0, 500)}`);
-      const sample = { bytes: Buffer.byteLength(text) };
-      if (settings.explain) console.log(`[${engine}] (${scenario.key}) EXPLAIN ANALYZE of one request:\n${await explainStatements(database.db, statements)}`);
-
-      let cpuBefore: CpuSnapshot | undefined;
-      const result = await runLoad(
-        { urls: scenario.paths.map((p) => base + p), concurrency: settings.concurrency, durationMs: settings.durationMs, warmupMs: settings.warmupMs },
-        () => void (cpuBefore = serverCpu(pgDatabase)),
+    const inputs = await loadInputs({ url: db.url, dataDir: db.dataDir }, { articles: settings.smoke ? 100 : 2000, tags: settings.smoke ? 30 : 300 });
+    // PostgreSQL: every server at once, taking turns per scenario, so that other load on the machine hits all
+    // alike. PGlite: one process per data directory, so one server after the other.
+    const groups = engine === 'postgres' ? [targets] : targets.map((t) => [t]);
+    let scenarios: Scenario[] | undefined;
+    for (const group of groups) {
+      // BENCH_API_NODE_ARGS: Node flags for the API's process, e.g. --max-old-space-size=256 or --cpu-prof --cpu-prof-dir=DIR.
+      const apiArgs = process.env.BENCH_API_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+      const starting = await Promise.allSettled(
+        group.map((t) => startServer(`${engine} ${t.label}`, t.kind === 'baseline' ? 'baseline' : 'api-server', { ...t.env, ...db.env }, t.kind === 'baseline' ? [] : apiArgs)),
       );
-      const cpu = cpuBefore && cpuBetween(cpuBefore, serverCpu(pgDatabase));
-      rows.push({ scenario, result, queries, sample, load: os.loadavg()[0], cpu });
-      const rps = result.requests / (result.elapsedMs / 1000);
-      console.log(`[${engine}] (${scenario.key}) ${scenario.name}: ${rps.toFixed(0)} req/s, ${result.errors} errors`);
-      if (result.errors) {
-        console.log(table(rows));
-        throw new Error(
-          `[${engine}] (${scenario.key}) ${result.errors} of ${result.requests} requests failed ` +
-            `(statuses ${JSON.stringify(result.statuses)}); first: ${result.firstError}`,
-        );
+      const started = starting.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+      servers.push(...started);
+      const failed = starting.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+      if (failed) throw failed.reason;
+      const api = started[group.findIndex((t) => t.kind !== 'baseline')];
+      // S5 walks cursors through the API, so scenarios are built once a server of the API is up.
+      scenarios ??= await buildScenarios(api.base, inputs, { s5Page: settings.s5Page, searchQueries: settings.smoke ? 30 : 300 });
+      // Writes last: S6 adds published articles, which would change what the reads after it return.
+      const ordered = [...scenarios.filter((s) => s.key !== 'S6'), ...scenarios.filter((s) => s.key === 'S6')];
+      for (const scenario of ordered) {
+        const baselineAt = group.findIndex((t) => t.kind === 'baseline');
+        if (baselineAt >= 0 && group[baselineAt].keys.includes(scenario.key)) {
+          const problem = await compareWithBaseline(api, started[baselineAt], scenario);
+          if (problem) problems.push(problem);
+        }
+        for (const [i, target] of group.entries()) {
+          if (!target.keys.includes(scenario.key)) continue;
+          const row = await measure(started[i], target, scenario, db.pgName);
+          rows.push(row);
+          if (row.m.failures) problems.push(`${engine} ${target.label} ${scenario.key}: ${row.m.failures} of ${row.m.requests} failed (${row.m.firstFailure})`);
+        }
       }
+      await stopAll();
     }
-    return { engine, data, setupMs, rows };
+    return { rows, seed: db.seed, problems };
   } finally {
-    await runCleanups();
+    await stopAll();
+    await db.cleanup();
     process.removeListener('SIGINT', onSigint);
   }
 }
 
-async function main() {
-  const engines: Array<'pglite' | 'postgres'> = ['pglite'];
-  if (settings.postgresUrl) engines.push('postgres');
-  else console.log('BENCH_DATABASE_URL is not set: PGlite only.');
-  console.log(
-    `${new Date().toISOString()} | node ${process.version} | ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}) | ` +
-      `${settings.articles} articles | ${settings.durationMs / 1000} s per scenario after ${settings.warmupMs / 1000} s warm-up | concurrency ${settings.concurrency}` +
-      (settings.cache ? ' | response cache on (BENCH_CACHE=1)' : ''),
-  );
-  const [load1] = os.loadavg();
-  if (load1 > os.cpus().length) console.log(`Warning: load average ${load1.toFixed(1)} on ${os.cpus().length} CPUs: something else is busy, numbers will be low and noisy.`);
-  const reports: string[] = [];
-  for (const engine of engines) {
-    const { rows, data, setupMs } = await benchEngine(engine);
-    const label = (engine === 'pglite' ? 'PGlite (in memory, one connection)' : 'PostgreSQL (pg pool of 10)') + (settings.cache ? ', response cache on' : '');
-    reports.push(`### ${label}: ${data.articles} articles (set up in ${(setupMs / 1000).toFixed(1)} s)\n\n${table(rows)}`);
+async function versions(): Promise<string> {
+  const pkg = (name: string) => (JSON.parse(readFileSync(new URL(`../node_modules/${name}/package.json`, import.meta.url), 'utf8')) as { version: string }).version;
+  let postgres = 'not used';
+  if (settings.engines.includes('postgres')) {
+    const c = new pg.Client({ connectionString: postgresUrl });
+    await c.connect();
+    postgres = (await c.query<{ server_version: string }>('SHOW server_version')).rows[0].server_version.split(' ')[0];
+    await c.end();
   }
-  console.log('\n' + reports.join('\n\n'));
+  return (
+    `${os.cpus()[0]?.model ?? '?'}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GB RAM; Node ${process.version}, ` +
+    `PostgreSQL ${postgres}, PGlite ${pkg('@electric-sql/pglite')}, Fastify ${pkg('fastify')}, drizzle-orm ${pkg('drizzle-orm')}, autocannon ${pkg('autocannon')}`
+  );
+}
+
+async function main() {
+  const header =
+    `${new Date().toISOString()} | ${await versions()}\n` +
+    `${settings.articles} articles | ${settings.seconds} s per scenario after ${settings.warmup} s of warm-up | ${settings.connections} connections | ` +
+    `load average at start ${os.loadavg()[0].toFixed(1)}${settings.smoke ? ' | SMOKE' : ''}`;
+  console.log(header);
+  const reports: string[] = [];
+  const problems: string[] = [];
+  for (const engine of settings.engines) {
+    const result = await benchEngine(engine);
+    problems.push(...result.problems);
+    const label = engine === 'postgres' ? 'PostgreSQL' : 'PGlite (a data directory, one connection)';
+    reports.push(`### ${label}: ${settings.articles} articles${result.seed ? `\n\nSeed: ${summary(result.seed)}` : ''}\n\n${table(result.rows)}`);
+    if (settings.smoke) {
+      const keys = [...new Set(result.rows.map((r) => r.scenario.key))];
+      const wanted = engine === 'postgres' ? SCENARIO_KEYS : settings.pgliteKeys;
+      for (const k of wanted) if (!keys.includes(k) && (!settings.only || settings.only.includes(k))) problems.push(`${engine}: ${k} did not run`);
+      for (const r of result.rows) if (!r.m.requests) problems.push(`${engine} ${r.target.label} ${r.scenario.key}: no request completed`);
+    }
+  }
+  console.log(`\n${header}\n\n${reports.join('\n\n')}`);
+  if (problems.length) {
+    console.error(`\n${problems.length} problem(s):\n${problems.map((p) => `- ${p}`).join('\n')}`);
+    process.exitCode = 1;
+  } else if (settings.smoke) {
+    console.log('\nsmoke: every scenario answered 2xx');
+  }
 }
 
 main().catch((err) => {
