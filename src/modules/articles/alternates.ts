@@ -47,15 +47,38 @@ export async function loadAlternates(db: Db, groupIds: string[], o: AlternateOpt
     .leftJoin(categories, eq(categories.id, articles.categoryId))
     .where(and(sql`${articles.translationGroupId} = ANY(${groups}::uuid[])`, visibleTo(publicViewer(o.now))))
     .orderBy(asc(articles.translationGroupId), asc(articles.locale));
+  const byGroup = new Map<string, AlternateVersion[]>();
   for (const r of rows) {
-    const list = result.get(r.group) ?? [];
-    const url = frontendUrl(o.frontendUrlPattern, { locale: r.locale, category: r.category, slug: r.slug });
-    list.push({ hreflang: r.locale, locale: r.locale, url, id: r.id, slug: r.slug, title: r.title });
-    result.set(r.group, list);
+    const list = byGroup.get(r.group) ?? [];
+    list.push(r);
+    byGroup.set(r.group, list);
   }
-  for (const list of result.values()) {
-    const fallback = list.find((a) => a.locale === o.defaultLocale) ?? list[0];
-    list.push({ ...fallback, hreflang: 'x-default' });
-  }
+  for (const [group, versions] of byGroup) result.set(group, alternatesOf(versions, o));
   return result;
+}
+
+/** A public version of a story, as loaded for alternates. */
+export interface AlternateVersion {
+  id: string;
+  locale: string;
+  slug: string;
+  title: string;
+  /** The category slug, for the front-end URL. */
+  category: string | null;
+}
+
+/** One group's public versions (ordered by locale) as hreflang alternates, x-default last. */
+export function alternatesOf(versions: AlternateVersion[], o: Pick<AlternateOptions, 'frontendUrlPattern' | 'defaultLocale'>): Alternate[] {
+  const list: Alternate[] = versions.map((v) => ({
+    hreflang: v.locale,
+    locale: v.locale,
+    url: frontendUrl(o.frontendUrlPattern, { locale: v.locale, category: v.category, slug: v.slug }),
+    id: v.id,
+    slug: v.slug,
+    title: v.title,
+  }));
+  if (!list.length) return list;
+  const fallback = list.find((a) => a.locale === o.defaultLocale) ?? list[0];
+  list.push({ ...fallback, hreflang: 'x-default' });
+  return list;
 }

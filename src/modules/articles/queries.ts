@@ -6,9 +6,9 @@ import { badRequest, notFound } from '../../http/errors.js';
 import { type Page, paginate, splitList } from '../../http/list.js';
 import type { SortableField } from '../../http/pagination.js';
 import { categoryDescendantsQuery } from '../categories/service.js';
-import { siteLocales } from '../site/service.js';
 import { escapeLike } from '../tags/service.js';
-import { loadRelations, type Relations } from './relations.js';
+import type { Alternate } from './alternates.js';
+import { type AlternatesWanted, loadRelations, type Relations } from './relations.js';
 import { type Article, ARTICLE_FIELDS, ARTICLE_STATUSES, type ArticleListQuery, INCLUDES, type Include } from './schemas.js';
 import { visibleTo, type Viewer } from './visibility.js';
 
@@ -92,38 +92,51 @@ function pick(article: Article, fields: string[] | undefined): ArticleFields {
   return out as ArticleFields;
 }
 
-/** Rows → API objects with their relations, in a constant number of queries. */
+/** Rows → API objects with their relations, in one more statement. */
 export async function present(db: Db, rows: ArticleRow[], opts: ReadOptions, viewer: Viewer) {
+  return (await presentWithRelations(db, rows, opts, viewer)).items;
+}
+
+async function presentWithRelations(db: Db, rows: ArticleRow[], opts: ReadOptions, viewer: Viewer, alternates?: AlternatesWanted) {
   const include = parseInclude(opts.include);
   const fields = parseFields(opts.fields);
-  const { defaultLocale } = await siteLocales(db);
-  const rel = await loadRelations(db, rows, include, viewer, defaultLocale);
-  return rows.map((row) => pick(toArticle(row, rel, include), fields));
+  const rel = await loadRelations(db, rows, include, viewer, alternates);
+  return { items: rows.map((row) => pick(toArticle(row, rel, include), fields)), rel };
 }
 
-export async function getArticle(db: Db, id: string, opts: ReadOptions, viewer: Viewer) {
-  const [row] = await db.select().from(articles).where(and(eq(articles.id, id), visibleTo(viewer)));
+/** One article as read: the API object, its row (version, dates) and, when asked for, the story's public alternates. */
+export interface ArticleRead {
+  article: ArticleFields;
+  row: ArticleRow;
+  alternates: Alternate[];
+}
+
+async function presentOne(db: Db, row: ArticleRow | undefined, opts: ReadOptions, viewer: Viewer, alternates?: AlternatesWanted): Promise<ArticleRead> {
   if (!row) throw notFound('Article');
-  return { article: (await present(db, [row], opts, viewer))[0], row };
+  const { items, rel } = await presentWithRelations(db, [row], opts, viewer, alternates);
+  return { article: items[0], row, alternates: rel.alternates.get(row.translationGroupId) ?? [] };
 }
 
-export async function getArticleBySlug(db: Db, locale: string, slug: string, opts: ReadOptions, viewer: Viewer) {
+export async function getArticle(db: Db, id: string, opts: ReadOptions, viewer: Viewer, alternates?: AlternatesWanted): Promise<ArticleRead> {
+  const [row] = await db.select().from(articles).where(and(eq(articles.id, id), visibleTo(viewer)));
+  return presentOne(db, row, opts, viewer, alternates);
+}
+
+export async function getArticleBySlug(db: Db, locale: string, slug: string, opts: ReadOptions, viewer: Viewer, alternates?: AlternatesWanted): Promise<ArticleRead> {
   const [row] = await db
     .select()
     .from(articles)
     .where(and(eq(articles.locale, locale), eq(articles.slug, slug), visibleTo(viewer)));
-  if (!row) throw notFound('Article');
-  return { article: (await present(db, [row], opts, viewer))[0], row };
+  return presentOne(db, row, opts, viewer, alternates);
 }
 
 /**
  * One article whatever its state: a signed preview link names it and grants exactly it. Its includes
  * (translations) still follow `viewer`, so the link reveals no other unpublished article.
  */
-export async function getArticleForPreview(db: Db, id: string, opts: ReadOptions, viewer: Viewer) {
+export async function getArticleForPreview(db: Db, id: string, opts: ReadOptions, viewer: Viewer): Promise<ArticleRead> {
   const [row] = await db.select().from(articles).where(eq(articles.id, id));
-  if (!row) throw notFound('Article');
-  return { article: (await present(db, [row], opts, viewer))[0], row };
+  return presentOne(db, row, opts, viewer);
 }
 
 /**

@@ -1,8 +1,10 @@
-// Loads the relations of a page of articles: one query per relation, whatever the page size.
-import { and, asc, inArray, sql } from 'drizzle-orm';
+// Loads the relations of a page of articles in one statement, whatever the page size and the includes.
+import { and, type SQL, sql } from 'drizzle-orm';
 import { type Db, queryRows } from '../../db/client.js';
-import { articleAuthors, articles, articleSources, articleTags, authors, sources, tags } from '../../db/schema/index.js';
 import { pickLocale } from '../../http/localize.js';
+import { DEFAULT_SETTINGS } from '../site/service.js';
+import { type Alternate, alternatesOf } from './alternates.js';
+import { publicViewer } from './public.js';
 import type { Include } from './schemas.js';
 import { visibleTo, type Viewer } from './visibility.js';
 
@@ -16,18 +18,28 @@ export interface CategoryEmbed {
   ancestors: Array<{ id: string; slug: string; name: string }>;
 }
 export interface Relations {
+  /** The site's default locale, read in the same statement: localized names fall back to it. */
+  defaultLocale: string;
   tags: Ref<{ id: string; slug?: string; name?: string }>;
   authors: Ref<{ id: string; role: string; name?: string; slug?: string; avatarUrl?: string | null; bio?: string }>;
   sources: Ref<{ id: string; slug?: string; shortName?: string; fullName?: string; url?: string | null; kind?: string }>;
   categories: Map<string, CategoryEmbed>;
   translations: Ref<{ id: string; locale: string; slug: string; title: string; status: string; path: string }>;
+  /** Public versions of each translation group as hreflang alternates, when asked for (single reads). */
+  alternates: Map<string, Alternate[]>;
 }
 
-interface ArticleKey {
+export interface ArticleKey {
   id: string;
   locale: string;
   categoryId: string | null;
   translationGroupId: string;
+}
+
+/** For single reads: also load the story's public versions as alternates, with URLs from this pattern. */
+export interface AlternatesWanted {
+  now: Date;
+  frontendUrlPattern: string;
 }
 
 function push<T>(map: Ref<T>, key: string, value: T) {
@@ -36,83 +48,109 @@ function push<T>(map: Ref<T>, key: string, value: T) {
   else map.set(key, [value]);
 }
 
-export async function loadRelations(
-  db: Db,
-  rows: ArticleKey[],
-  include: Set<Include>,
-  viewer: Viewer,
-  defaultLocale: string,
-): Promise<Relations> {
-  const ids = rows.map((r) => r.id);
+/** One row of the statement below: which relation, whose (article, category or group id), its place, and the related row. */
+type RelationRow = { kind: string; key: string | null; pos: number; data: Record<string, unknown> };
+type ChainRow = { id: string; slug: string; names: Record<string, string>; parent_id: string | null };
+
+/** A uuid[] parameter as one array literal, so the statement has the same shape however many ids. */
+const uuids = (ids: Iterable<string>) => sql`${`{${[...new Set(ids)].join(',')}}`}::uuid[]`;
+
+/**
+ * Tags, authors and sources of every article, each category with its ancestors, the translation groups
+ * (as the viewer may see them, and as public alternates) and the site's default locale: one UNION ALL
+ * statement, one round trip. Each branch yields (kind, key, pos, data); rows come back grouped by kind and
+ * key, in link order. Every read of a page goes through here, so it is the hot path: see bench/RESULTS.md.
+ */
+export async function loadRelations(db: Db, rows: ArticleKey[], include: Set<Include>, viewer: Viewer, alternates?: AlternatesWanted): Promise<Relations> {
+  const rel: Relations = {
+    defaultLocale: DEFAULT_SETTINGS.defaultLocale,
+    tags: new Map(),
+    authors: new Map(),
+    sources: new Map(),
+    categories: new Map(),
+    translations: new Map(),
+    alternates: new Map(),
+  };
+  if (!rows.length) return rel;
+  const ids = uuids(rows.map((r) => r.id));
+  const groups = rows.map((r) => r.translationGroupId);
+  const categoryIds = include.has('category') ? rows.map((r) => r.categoryId).filter((x): x is string => Boolean(x)) : [];
+
+  const branches: SQL[] = [
+    sql`SELECT 'site' AS kind, NULL::uuid AS key, 0 AS pos, json_build_object('defaultLocale', settings->>'defaultLocale') AS data
+        FROM site_settings WHERE id = 'default'`,
+    sql`SELECT 'tag', j.article_id, j.position, json_build_object('id', t.id, 'slug', t.slug, 'names', t.names)
+        FROM article_tags j JOIN tags t ON t.id = j.tag_id WHERE j.article_id = ANY(${ids})`,
+    sql`SELECT 'author', j.article_id, j.position,
+          json_build_object('id', a.id, 'role', j.role, 'name', a.name, 'slug', a.slug, 'avatarUrl', a.avatar_url, 'bios', a.bios)
+        FROM article_authors j JOIN authors a ON a.id = j.author_id WHERE j.article_id = ANY(${ids})`,
+    sql`SELECT 'source', j.article_id, j.position,
+          json_build_object('id', s.id, 'slug', s.slug, 'shortName', s.short_name, 'fullName', s.full_name, 'url', s.url, 'kind', s.kind)
+        FROM article_sources j JOIN sources s ON s.id = j.source_id WHERE j.article_id = ANY(${ids})`,
+  ];
+  if (categoryIds.length) {
+    branches.push(sql`SELECT 'category', start, depth, json_build_object('id', id, 'slug', slug, 'names', names, 'parent_id', parent_id) FROM chain`);
+  }
+  if (include.has('translations')) {
+    // Ordered by locale through pos: the language switch lists versions in a stable order.
+    branches.push(sql`SELECT 'translation', articles.translation_group_id, row_number() OVER (PARTITION BY articles.translation_group_id ORDER BY articles.locale)::int,
+          json_build_object('id', articles.id, 'locale', articles.locale, 'slug', articles.slug, 'title', articles.title, 'status', articles.status)
+        FROM articles WHERE ${and(sql`articles.translation_group_id = ANY(${uuids(groups)})`, visibleTo(viewer))}`);
+  }
+  if (alternates) {
+    // Public versions only, whoever asks: alternates end up in public pages and sitemaps.
+    branches.push(sql`SELECT 'alternate', articles.translation_group_id, row_number() OVER (PARTITION BY articles.translation_group_id ORDER BY articles.locale)::int,
+          json_build_object('id', articles.id, 'locale', articles.locale, 'slug', articles.slug, 'title', articles.title, 'category', categories.slug)
+        FROM articles LEFT JOIN categories ON categories.id = articles.category_id
+        WHERE ${and(sql`articles.translation_group_id = ANY(${uuids(groups)})`, visibleTo(publicViewer(alternates.now)))}`);
+  }
+  // The depth bound guards against a cycle that slipped past the write-side checks.
+  const chain = categoryIds.length
+    ? sql`WITH RECURSIVE chain AS (
+        SELECT id AS start, id, slug, names, parent_id, 0 AS depth FROM categories WHERE id = ANY(${uuids(categoryIds)})
+        UNION ALL
+        SELECT chain.start, c.id, c.slug, c.names, c.parent_id, chain.depth + 1 FROM categories c JOIN chain ON c.id = chain.parent_id
+        WHERE chain.depth < 20
+      ) `
+    : sql``;
+  const result = await queryRows<RelationRow>(db, sql`${chain}${sql.join(branches, sql` UNION ALL `)} ORDER BY 1, 2, 3`);
+
   const localeOf = new Map(rows.map((r) => [r.id, r.locale]));
-  const rel: Relations = { tags: new Map(), authors: new Map(), sources: new Map(), categories: new Map(), translations: new Map() };
-  if (!ids.length) return rel;
-
-  const [tagRows, authorRows, sourceRows, categoryRows, translationRows] = await Promise.all([
-    db
-      .select({ articleId: articleTags.articleId, id: tags.id, slug: tags.slug, names: tags.names })
-      .from(articleTags)
-      .innerJoin(tags, sql`${tags.id} = ${articleTags.tagId}`)
-      .where(inArray(articleTags.articleId, ids))
-      .orderBy(asc(articleTags.articleId), asc(articleTags.position)),
-    db
-      .select({
-        articleId: articleAuthors.articleId,
-        id: authors.id,
-        role: articleAuthors.role,
-        name: authors.name,
-        slug: authors.slug,
-        avatarUrl: authors.avatarUrl,
-        bios: authors.bios,
-      })
-      .from(articleAuthors)
-      .innerJoin(authors, sql`${authors.id} = ${articleAuthors.authorId}`)
-      .where(inArray(articleAuthors.articleId, ids))
-      .orderBy(asc(articleAuthors.articleId), asc(articleAuthors.position)),
-    db
-      .select({
-        articleId: articleSources.articleId,
-        id: sources.id,
-        slug: sources.slug,
-        shortName: sources.shortName,
-        fullName: sources.fullName,
-        url: sources.url,
-        kind: sources.kind,
-      })
-      .from(articleSources)
-      .innerJoin(sources, sql`${sources.id} = ${articleSources.sourceId}`)
-      .where(inArray(articleSources.articleId, ids))
-      .orderBy(asc(articleSources.articleId), asc(articleSources.position)),
-    include.has('category') ? loadCategoryChains(db, rows) : Promise.resolve(new Map<string, ChainRow[]>()),
-    include.has('translations')
-      ? db
-          .select({ id: articles.id, group: articles.translationGroupId, locale: articles.locale, slug: articles.slug, title: articles.title, status: articles.status })
-          .from(articles)
-          .where(and(inArray(articles.translationGroupId, [...new Set(rows.map((r) => r.translationGroupId))]), visibleTo(viewer)))
-          .orderBy(asc(articles.locale))
-      : Promise.resolve([]),
-  ]);
-
+  const chains: Ref<ChainRow> = new Map();
+  const alternateRows: Ref<{ id: string; locale: string; slug: string; title: string; category: string | null }> = new Map();
   const full = (r: Include) => include.has(r);
-  for (const t of tagRows) {
-    const locale = localeOf.get(t.articleId);
-    push(rel.tags, t.articleId, full('tags') ? { id: t.id, slug: t.slug, name: pickLocale(t.names, locale, defaultLocale) } : { id: t.id });
-  }
-  for (const a of authorRows) {
-    const locale = localeOf.get(a.articleId);
-    push(
-      rel.authors,
-      a.articleId,
-      full('authors')
-        ? { id: a.id, role: a.role, name: a.name, slug: a.slug, avatarUrl: a.avatarUrl, bio: pickLocale(a.bios, locale, defaultLocale) }
-        : { id: a.id, role: a.role },
-    );
-  }
-  for (const s of sourceRows) {
-    push(rel.sources, s.articleId, full('sources') ? { id: s.id, slug: s.slug, shortName: s.shortName, fullName: s.fullName, url: s.url, kind: s.kind } : { id: s.id });
+  // Names fall back to the default locale, so the site row is read before the rows that need it.
+  const site = result.find((r) => r.kind === 'site');
+  if (site?.data.defaultLocale) rel.defaultLocale = site.data.defaultLocale as string;
+  const defaultLocale = rel.defaultLocale;
+  for (const { kind, key, data } of result) {
+    const k = key as string;
+    if (kind === 'tag') {
+      const d = data as { id: string; slug: string; names: Record<string, string> };
+      push(rel.tags, k, full('tags') ? { id: d.id, slug: d.slug, name: pickLocale(d.names, localeOf.get(k), defaultLocale) } : { id: d.id });
+    } else if (kind === 'author') {
+      const d = data as { id: string; role: string; name: string; slug: string; avatarUrl: string | null; bios: Record<string, string> };
+      push(
+        rel.authors,
+        k,
+        full('authors')
+          ? { id: d.id, role: d.role, name: d.name, slug: d.slug, avatarUrl: d.avatarUrl, bio: pickLocale(d.bios, localeOf.get(k), defaultLocale) }
+          : { id: d.id, role: d.role },
+      );
+    } else if (kind === 'source') {
+      const d = data as { id: string; slug: string; shortName: string; fullName: string; url: string | null; kind: string };
+      push(rel.sources, k, full('sources') ? d : { id: d.id });
+    } else if (kind === 'category') {
+      push(chains, k, data as ChainRow);
+    } else if (kind === 'translation') {
+      const d = data as { id: string; locale: string; slug: string; title: string; status: string };
+      push(rel.translations, k, { ...d, path: `/v1/articles/by-slug/${d.locale}/${d.slug}` });
+    } else if (kind === 'alternate') {
+      push(alternateRows, k, data as { id: string; locale: string; slug: string; title: string; category: string | null });
+    }
   }
   for (const r of rows) {
-    const chain = r.categoryId ? categoryRows.get(r.categoryId) : undefined;
+    const chain = r.categoryId ? chains.get(r.categoryId) : undefined;
     if (!chain) continue;
     const name = (c: ChainRow) => pickLocale(c.names, r.locale, defaultLocale);
     const [self, ...up] = chain;
@@ -124,41 +162,10 @@ export async function loadRelations(
       ancestors: up.reverse().map((c) => ({ id: c.id, slug: c.slug, name: name(c) })),
     });
   }
-  for (const t of translationRows) {
-    push(rel.translations, t.group, { id: t.id, locale: t.locale, slug: t.slug, title: t.title, status: t.status, path: `/v1/articles/by-slug/${t.locale}/${t.slug}` });
+  if (alternates) {
+    for (const [group, versions] of alternateRows) {
+      rel.alternates.set(group, alternatesOf(versions, { frontendUrlPattern: alternates.frontendUrlPattern, defaultLocale }));
+    }
   }
   return rel;
-}
-
-type ChainRow = {
-  start: string;
-  id: string;
-  slug: string;
-  names: Record<string, string>;
-  parent_id: string | null;
-  depth: number;
-};
-
-/** Each category with its ancestor chain (itself first, root last), in one recursive query. */
-async function loadCategoryChains(db: Db, rows: ArticleKey[]): Promise<Map<string, ChainRow[]>> {
-  const categoryIds = [...new Set(rows.map((r) => r.categoryId).filter((x): x is string => Boolean(x)))];
-  const byStart = new Map<string, ChainRow[]>();
-  if (!categoryIds.length) return byStart;
-  // The depth bound guards against a cycle that slipped past the write-side checks.
-  const result = await queryRows<ChainRow>(db, sql`
-    WITH RECURSIVE chain AS (
-      SELECT id AS start, id, slug, names, parent_id, 0 AS depth
-      FROM categories WHERE id IN (${sql.join(categoryIds.map((id) => sql`${id}::uuid`), sql`, `)})
-      UNION ALL
-      SELECT chain.start, c.id, c.slug, c.names, c.parent_id, chain.depth + 1
-      FROM categories c JOIN chain ON c.id = chain.parent_id
-      WHERE chain.depth < 20
-    )
-    SELECT start, id, slug, names, parent_id, depth FROM chain ORDER BY start, depth`);
-  for (const r of result) {
-    const list = byStart.get(r.start) ?? [];
-    list.push(r);
-    byStart.set(r.start, list);
-  }
-  return byStart;
 }

@@ -9,8 +9,7 @@ import { listReply } from '../../http/list.js';
 import { dbFor } from '../../http/read-db.js';
 import { IdParams, IfMatchHeader, ItemEnvelope, ListEnvelope, NOT_MODIFIED, problemResponses, READ_ERRORS, ref, WRITE_ERRORS } from '../../http/schemas.js';
 import { badRequest } from '../../http/errors.js';
-import { getSiteSettings, siteLocales } from '../site/service.js';
-import { loadAlternates } from './alternates.js';
+import { getSiteSettings } from '../site/service.js';
 import { NewsArticle, Ninjs } from './format-schemas.js';
 import { FORMAT_INCLUDE, MEDIA_TYPES, negotiateFormat, toNewsArticle, toNinjs } from './formats.js';
 import { publicViewer } from './public.js';
@@ -18,6 +17,7 @@ import type { Viewer } from './visibility.js';
 import type { Db } from '../../db/client.js';
 import {
   type ArticleFields,
+  type ArticleRead,
   type ArticleRow,
   getArticle,
   getArticleBySlug,
@@ -81,15 +81,7 @@ export default async function articleRoutes(app: App) {
    * What every single-article read adds: the public versions of the story as hreflang alternates (unless a
    * sparse fieldset leaves them out) and the Surrogate-Key naming the article, its relations and its siblings.
    */
-  const addAlternates = async (reply: FastifyReply, article: ArticleFields, row: ArticleRow, fields: string | undefined) => {
-    const db = dbFor(reply.request);
-    const { defaultLocale } = await siteLocales(db);
-    const groups = await loadAlternates(db, [row.translationGroupId], {
-      now: app.now(),
-      frontendUrlPattern: app.config.frontendUrlPattern,
-      defaultLocale,
-    });
-    const alternates = groups.get(row.translationGroupId) ?? [];
+  const addAlternates = (reply: FastifyReply, { article, row, alternates }: ArticleRead, fields: string | undefined) => {
     if (!fields || fields.split(',').includes('alternates')) article.alternates = alternates;
     surrogateKeys(reply, [
       ...articleKeys({ ...article, id: row.id, locale: row.locale }),
@@ -98,6 +90,8 @@ export default async function articleRoutes(app: App) {
       ...alternates.map((a) => `article:${a.id}`),
     ]);
   };
+  /** Single reads load the story's public versions as alternates, in the statement that loads the relations. */
+  const withAlternates = () => ({ now: app.now(), frontendUrlPattern: app.config.frontendUrlPattern });
   const formatContext = async (db: Db) => {
     const { settings } = await getSiteSettings(db);
     return { frontendUrlPattern: app.config.frontendUrlPattern, publicBaseUrl: app.config.publicBaseUrl, site: settings };
@@ -171,10 +165,11 @@ export default async function articleRoutes(app: App) {
     async (request, reply) => {
       const { query: q, jsonLd } = splitJsonLd(request.query);
       const format = negotiateFormat(q.format, request.headers.accept);
-      const { article, row } = await getArticleBySlug(dbFor(request), request.params.locale, request.params.slug, readOptions(format, q), viewer(request));
+      const read = await getArticleBySlug(dbFor(request), request.params.locale, request.params.slug, readOptions(format, q), viewer(request), withAlternates());
+      const { article, row } = read;
       reply.header('last-modified', row.updatedAt.toUTCString()).header('content-language', row.locale);
       setVersion(reply, row.version);
-      await addAlternates(reply, article, row, format === 'json' ? q.fields : undefined);
+      addAlternates(reply, read, format === 'json' ? q.fields : undefined);
       if (format !== 'json') return sendFormat(reply, format, article as Article, row);
       if (jsonLd) await embedJsonLd(dbFor(request), article, row, viewer(request));
       return { data: article };
@@ -204,10 +199,11 @@ export default async function articleRoutes(app: App) {
       }
       const format = negotiateFormat(q.format, request.headers.accept);
       const picked = q.locale ? await pickTranslation(dbFor(request), request.params.id, q.locale, q.fallback, viewer(request)) : undefined;
-      const { article, row } = await getArticle(dbFor(request), picked?.id ?? request.params.id, readOptions(format, q), viewer(request));
+      const read = await getArticle(dbFor(request), picked?.id ?? request.params.id, readOptions(format, q), viewer(request), withAlternates());
+      const { article, row } = read;
       reply.header('last-modified', row.updatedAt.toUTCString()).header('content-language', row.locale);
       setVersion(reply, row.version);
-      await addAlternates(reply, article, row, format === 'json' ? q.fields : undefined);
+      addAlternates(reply, read, format === 'json' ? q.fields : undefined);
       if (format !== 'json') return sendFormat(reply, format, article as Article, row);
       if (jsonLd) await embedJsonLd(dbFor(request), article, row, viewer(request));
       return { data: article, ...(picked ? { meta: { locale: row.locale, fallbackUsed: picked.fallbackUsed } } : {}) };

@@ -252,11 +252,10 @@ export async function createTranslation(
       updatedAt: now,
       version: 1,
     });
-    const [tagRows, authorRows, sourceRows] = await Promise.all([
-      tx.select().from(articleTags).where(eq(articleTags.articleId, sourceId)),
-      tx.select().from(articleAuthors).where(eq(articleAuthors.articleId, sourceId)),
-      tx.select().from(articleSources).where(eq(articleSources.articleId, sourceId)),
-    ]);
+    // One after another: a transaction is one connection, and pg 9 refuses overlapping queries on it.
+    const tagRows = await tx.select().from(articleTags).where(eq(articleTags.articleId, sourceId));
+    const authorRows = await tx.select().from(articleAuthors).where(eq(articleAuthors.articleId, sourceId));
+    const sourceRows = await tx.select().from(articleSources).where(eq(articleSources.articleId, sourceId));
     if (tagRows.length) await tx.insert(articleTags).values(tagRows.map((r) => ({ ...r, articleId: id })));
     if (authorRows.length) await tx.insert(articleAuthors).values(authorRows.map((r) => ({ ...r, articleId: id })));
     if (sourceRows.length) await tx.insert(articleSources).values(sourceRows.map((r) => ({ ...r, articleId: id })));

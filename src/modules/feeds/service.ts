@@ -100,7 +100,7 @@ export async function loadFeed(db: Db, o: FeedOptions): Promise<Feed> {
     .where(and(...where))
     .orderBy(desc(articles.publishedAt), desc(articles.id))
     .limit(FEED_SIZE);
-  const rel = await loadRelations(db, rows.map((r) => r.article), new Set<Include>(['tags', 'authors']), publicViewer(o.now), settings.defaultLocale);
+  const rel = await loadRelations(db, rows.map((r) => r.article), new Set<Include>(['tags', 'authors']), publicViewer(o.now));
 
   const items: FeedItem[] = rows.map(({ article: a, categorySlug, categoryNames }) => {
     const publishedAt = a.publishedAt as Date; // visible articles always have one
