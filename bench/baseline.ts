@@ -79,7 +79,15 @@ FROM (
 const BY_CATEGORY = page(`a.category_id IN (
     WITH RECURSIVE sub AS (SELECT id FROM categories WHERE slug = $1 UNION ALL SELECT c.id FROM categories c JOIN sub ON c.parent_id = sub.id)
     SELECT id FROM sub)`);
-const BY_TAG = page(`a.id IN (SELECT at.article_id FROM article_tags at JOIN tags t ON t.id = at.tag_id WHERE t.slug = $1)`);
+// A tag's links carry their article's publishedAt (article_tags_tag_order_idx), so its latest page is an index range.
+const BY_TAG = `
+SELECT json_build_object('data', coalesce(json_agg(${ARTICLE('a')} ORDER BY coalesce(a.published_at, '-infinity'::timestamptz) DESC, a.id), '[]'),
+                         'meta', json_build_object('page', json_build_object('size', 20)))::text AS body
+FROM (
+  SELECT a.* FROM article_tags at JOIN articles a ON a.id = at.article_id
+  WHERE at.tag_id = (SELECT id FROM tags WHERE slug = $1) AND ${visible('a')}
+  ORDER BY coalesce(at.published_at, '-infinity'::timestamptz) DESC, at.article_id LIMIT 20
+) a`;
 
 export const BASELINE_SQL = { BY_SLUG, BY_CATEGORY, BY_TAG };
 

@@ -155,7 +155,8 @@ export interface ArticleBatch {
     seo: string[];
     createdAt: string[];
   };
-  tags: { articleId: string[]; tagId: string[]; position: number[] };
+  /** publishedAt: the article's, copied as afterArticleWrite does (it orders a tag's list). */
+  tags: { articleId: string[]; tagId: string[]; position: number[]; publishedAt: Array<string | null> };
   authors: { articleId: string[]; authorId: string[]; role: string[]; position: number[] };
   sources: { articleId: string[]; sourceId: string[]; position: number[] };
   /** zh search text, already cut into CJK bigrams as the app's indexer does (title A, lead B, body C). */
@@ -244,7 +245,7 @@ export function makeBody(rng: Rng, zh: boolean, author: string, n: number): Body
 function emptyBatch(): ArticleBatch {
   return {
     articles: { id: [], translationGroupId: [], locale: [], slug: [], title: [], lead: [], body: [], bodyHtml: [], status: [], publishedAt: [], categoryId: [], coverImage: [], datelinePlace: [], seo: [], createdAt: [] },
-    tags: { articleId: [], tagId: [], position: [] },
+    tags: { articleId: [], tagId: [], position: [], publishedAt: [] },
     authors: { articleId: [], authorId: [], role: [], position: [] },
     sources: { articleId: [], sourceId: [], position: [] },
     zhSearch: { articleId: [], title: [], lead: [], body: [] },
@@ -324,6 +325,7 @@ export function* generateArticles(tax: Taxonomy, o: GenerateOptions, counts: Gen
         batch.tags.articleId.push(id);
         batch.tags.tagId.push(tagId);
         batch.tags.position.push(position);
+        batch.tags.publishedAt.push(publishedAt);
       });
       authorIdx.forEach((i, position) => {
         batch.authors.articleId.push(id);

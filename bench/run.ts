@@ -67,6 +67,8 @@ interface Row {
 }
 
 const PUBLIC_BASE_URL = 'http://127.0.0.1';
+/** The heap limit the Dockerfile sets (NODE_OPTIONS): the API runs under it in the benchmark too. */
+const DEPLOYED_NODE_ARGS = '--max-old-space-size=192';
 
 function targetsFor(engine: 'postgres' | 'pglite'): Target[] {
   const wanted = (keys: ScenarioKey[]) => keys.filter((k) => !settings.only || settings.only.includes(k));
@@ -253,8 +255,9 @@ async function benchEngine(engine: 'postgres' | 'pglite'): Promise<{ rows: Row[]
     const groups = engine === 'postgres' ? [targets] : targets.map((t) => [t]);
     let scenarios: Scenario[] | undefined;
     for (const group of groups) {
-      // BENCH_API_NODE_ARGS: Node flags for the API's process, e.g. --max-old-space-size=256 or --cpu-prof --cpu-prof-dir=DIR.
-      const apiArgs = process.env.BENCH_API_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+      // BENCH_API_NODE_ARGS: Node flags for the API's process, e.g. --cpu-prof --cpu-prof-dir=DIR; unset: the
+      // Dockerfile's heap limit, so the RSS column is what a deployment sees; empty: Node's defaults.
+      const apiArgs = (process.env.BENCH_API_NODE_ARGS ?? DEPLOYED_NODE_ARGS).split(' ').filter(Boolean);
       const starting = await Promise.allSettled(
         group.map((t) => startServer(`${engine} ${t.label}`, t.kind === 'baseline' ? 'baseline' : 'api-server', { ...t.env, ...db.env }, t.kind === 'baseline' ? [] : apiArgs)),
       );

@@ -112,7 +112,7 @@ WITH a AS (
               $10::timestamptz[], $11::uuid[], $12::jsonb[], $13::text[], $14::jsonb[], $15::timestamptz[])
     AS r(id, g, l, s, t, ld, b, h, st, p, c, ci, dp, seo, ca)
 ), t AS (
-  INSERT INTO article_tags (article_id, tag_id, position) SELECT * FROM unnest($16::uuid[], $17::uuid[], $18::int[])
+  INSERT INTO article_tags (article_id, tag_id, position, published_at) SELECT * FROM unnest($16::uuid[], $17::uuid[], $18::int[], $30::timestamptz[])
 ), au AS (
   INSERT INTO article_authors (article_id, author_id, role, position)
   SELECT a, b, r::author_role, p FROM unnest($19::uuid[], $20::uuid[], $21::text[], $22::int[]) AS x(a, b, r, p)
@@ -132,6 +132,7 @@ const batchParams = (b: ArticleBatch): unknown[] => {
     b.authors.articleId, b.authors.authorId, b.authors.role, b.authors.position,
     b.sources.articleId, b.sources.sourceId, b.sources.position,
     b.zhSearch.articleId, b.zhSearch.title, b.zhSearch.lead, b.zhSearch.body,
+    b.tags.publishedAt,
   ];
 };
 
@@ -162,6 +163,11 @@ async function verify(database: Database, expected: number) {
     sql`SELECT (SELECT count(*) FROM articles)::int AS articles, (SELECT count(*) FROM article_search)::int AS documents`,
   );
   if (articles !== expected || documents !== expected) throw new Error(`Expected ${expected} articles and search documents, found ${articles} and ${documents}`);
+  const [{ stale }] = await queryRows<{ stale: number }>(
+    db,
+    sql`SELECT count(*)::int AS stale FROM article_tags j JOIN articles a ON a.id = j.article_id WHERE j.published_at IS DISTINCT FROM a.published_at`,
+  );
+  if (stale) throw new Error(`${stale} tag links do not carry their article's publishedAt`);
   const sample = await queryRows<{ id: string; locale: string; title: string; lead: string; body: Block[]; body_html: string; doc: string }>(
     db,
     sql`SELECT a.id, a.locale, a.title, a.lead, a.body, a.body_html, s.document::text AS doc

@@ -48,6 +48,8 @@ export const ConfigSchema = Type.Object({
   RESPONSE_CACHE_MAX_ENTRIES: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 0 }),
   /** Total bytes of response bodies the cache may hold (1 MiB to 16 GiB). */
   RESPONSE_CACHE_MAX_BYTES: Type.Integer({ minimum: 1_048_576, maximum: 17_179_869_184, default: 67_108_864 }),
+  /** Search by relevance ranks the newest this-many matches, so a common word costs the same at any archive size. */
+  SEARCH_RANK_WINDOW: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 1000 }),
 });
 type Env = Static<typeof ConfigSchema>;
 
@@ -83,6 +85,8 @@ export interface Config {
   publicKeyRateLimit: number;
   /** Requests per minute for each anonymous client IP; 0: no limit. */
   anonymousRateLimit: number;
+  /** Matches (newest first) that search ranks by relevance. */
+  searchRankWindow: number;
   /** Cache-Control sent with public reads. */
   publicCacheControl: string;
   /** Where rate limits are counted when several instances must share them; undefined: in each instance's memory. */
@@ -168,6 +172,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     publicKeyRateLimit: e.PUBLIC_KEY_RATE_LIMIT,
     anonymousRateLimit: e.ANONYMOUS_RATE_LIMIT,
+    searchRankWindow: e.SEARCH_RANK_WINDOW,
     publicCacheControl: e.PUBLIC_CACHE_CONTROL,
     trustProxyHops: e.TRUST_PROXY_HOPS,
     redisUrl: e.REDIS_URL,

@@ -178,3 +178,23 @@ t.test('search', async (t) => {
     t.equal(await indexMissing(app.db), 0);
   });
 });
+
+t.test('relevance ranks the newest SEARCH_RANK_WINDOW matches; date order and the total reach them all', async (t) => {
+  const ctx = await buildTestApp(t, { SEARCH_RANK_WINDOW: '2' });
+  const { app } = ctx;
+  const f = factories(app.db);
+  const ago = (hours: number) => new Date(ctx.clock.now.getTime() - hours * HOUR).toISOString();
+  // The oldest is the best match (the word in its title); the window leaves it out of the relevance order.
+  const best = await f.article({ title: 'Harbour harbour harbour', lead: 'The harbour again.', publishedAt: ago(30) });
+  const newer = await f.article({ title: 'Markets open', lead: 'Trading near the harbour.', publishedAt: ago(2) });
+  const newest = await f.article({ title: 'Weather', lead: 'Fog over the harbour.', publishedAt: ago(1) });
+  await f.article({ title: 'Harbour draft', status: 'draft', publishedAt: null });
+  const get = async (query: string) => (await app.inject({ url: `/v1/search?q=harbour&${query}` })).json();
+  const found = (body: { data: Array<{ id: string }> }) => body.data.map((a) => a.id);
+
+  const relevance = await get('meta=total');
+  t.same(found(relevance).sort(), [newer.id, newest.id].sort(), 'relevance covers the two newest matches');
+  t.equal(relevance.meta.total, 3, 'the total counts every public match');
+  t.same(found(await get('sort=-publishedAt')), [newest.id, newer.id, best.id], 'date order reaches the older match');
+  t.same(found(await get(`filter[publishedAt][lt]=${ago(10)}`)), [best.id], 'a filter moves the window');
+});

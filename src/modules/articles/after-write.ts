@@ -1,9 +1,9 @@
-// What every article write does last, inside its own transaction: refresh the search document and
-// record the change to the public view for the partner feed. Inside the transaction, so a rolled-back
-// write leaves neither behind, and a committed one never lacks them.
-import { eq } from 'drizzle-orm';
+// What every article write does last, inside its own transaction: keep the tag links' list order, refresh
+// the search document, emit webhook events and record the change to the public view for the partner feed.
+// Inside the transaction, so a rolled-back write leaves none of it behind, and a committed one never lacks it.
+import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { articles } from '../../db/schema/index.js';
+import { articles, articleTags } from '../../db/schema/index.js';
 import { recordPublicChange } from '../changes/service.js';
 import { indexArticle, searchTextChanged } from '../search/indexer.js';
 import { emitEvent, type EventType } from '../webhooks/outbox.js';
@@ -20,12 +20,21 @@ export type WriteKind = 'translation' | 'correction';
  */
 export async function afterArticleWrite(tx: Db, id: string, before: ArticleRow | null, now: Date, kind?: WriteKind): Promise<void> {
   const [after] = await tx.select().from(articles).where(eq(articles.id, id));
+  if (after) await syncTagOrder(tx, after);
   if (after && searchTextChanged(before, after)) await indexArticle(tx, after);
   const row = after ?? before;
   if (row) {
     for (const type of articleEvents(before, after ?? null, kind)) await emitArticleEvent(tx, type, row, now);
   }
   await recordPublicChange(tx, before, after ?? null, now);
+}
+
+/** Copies publishedAt onto the article's tag links, which order a tag's list (article_tags_tag_order_idx). */
+async function syncTagOrder(tx: Db, after: ArticleRow) {
+  await tx
+    .update(articleTags)
+    .set({ publishedAt: after.publishedAt })
+    .where(and(eq(articleTags.articleId, after.id), sql`${articleTags.publishedAt} IS DISTINCT FROM ${after.publishedAt?.toISOString() ?? null}::timestamptz`));
 }
 
 /** The webhook events of one write: what happened to the article, as an editorial tool or a front end names it. */

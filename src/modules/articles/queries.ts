@@ -1,7 +1,7 @@
 // Article reads: single, by slug, lists with filters, and translation groups; always through visibleTo().
-import { and, count, eq, gt, gte, ilike, inArray, lt, lte, ne, type SQL, sql } from 'drizzle-orm';
+import { and, count, eq, getTableColumns, gt, gte, ilike, inArray, lt, lte, ne, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { articles } from '../../db/schema/index.js';
+import { articles, articleTags } from '../../db/schema/index.js';
 import { badRequest, notFound } from '../../http/errors.js';
 import { type Page, paginate, splitList } from '../../http/list.js';
 import type { SortableField } from '../../http/pagination.js';
@@ -236,12 +236,24 @@ const SORTABLE: Record<string, SortableField> = {
   title: { expr: sql`${articles.title}`, read: (r) => String(r.title), cast: 'text' },
 };
 
+// A tag's list walks article_tags_tag_order_idx, whose publishedAt copy sorts like the articles' own.
+const TAG_SORTABLE: Record<string, SortableField> = {
+  publishedAt: { ...SORTABLE.publishedAt, expr: sql`COALESCE(${articleTags.publishedAt}, '-infinity'::timestamptz)` },
+};
+const byPublishedAt = (sort: string | undefined) => sort === undefined || sort === 'publishedAt' || sort === '-publishedAt';
+
 export async function listArticles(db: Db, q: ArticleListQuery, selfUrl: string, viewer: Viewer): Promise<Page<ArticleFields>> {
   // Validate include/fields before touching the database.
   parseInclude(q.include);
   parseFields(q.fields);
+  const tag = q['filter[tag]'];
+  const page = tag && byPublishedAt(q.sort) ? await tagPage(db, q, tag, selfUrl, viewer) : await articlePage(db, q, selfUrl, viewer);
+  return { ...page, items: await present(db, page.items, q, viewer) };
+}
+
+function articlePage(db: Db, q: ArticleListQuery, selfUrl: string, viewer: Viewer): Promise<Page<ArticleRow>> {
   const where = [...articleFilters(q), visibleTo(viewer)];
-  const page = await paginate<ArticleRow>({
+  return paginate<ArticleRow>({
     query: q,
     sortable: SORTABLE,
     defaultSort: '-publishedAt',
@@ -250,5 +262,28 @@ export async function listArticles(db: Db, q: ArticleListQuery, selfUrl: string,
     fetch: (seek, orderBy, limit) => db.select().from(articles).where(and(...where, seek)).orderBy(...orderBy).limit(limit),
     count: async () => Number((await db.select({ n: count() }).from(articles).where(and(...where)))[0].n),
   });
-  return { ...page, items: await present(db, page.items, q, viewer) };
+}
+
+/**
+ * The same list for one tag by publication date, read from the tag's links in list order and joined to the
+ * articles: a popular tag's latest page reads about a page of rows instead of sorting every article it has.
+ * A filter value is the tag's id when UUID-shaped, else its slug, so the subquery names at most one tag.
+ */
+function tagPage(db: Db, q: ArticleListQuery, tag: string, selfUrl: string, viewer: Viewer): Promise<Page<ArticleRow>> {
+  const where = [
+    eq(articleTags.tagId, sql`(SELECT id FROM tags WHERE ${idOrSlugWhere([tag])})`),
+    ...articleFilters({ ...q, 'filter[tag]': undefined }),
+    visibleTo(viewer),
+  ];
+  const joined = () => db.select(getTableColumns(articles)).from(articleTags).innerJoin(articles, eq(articles.id, articleTags.articleId));
+  return paginate<ArticleRow>({
+    query: q,
+    sortable: TAG_SORTABLE,
+    defaultSort: '-publishedAt',
+    idExpr: sql`${articleTags.articleId}`,
+    selfUrl,
+    fetch: (seek, orderBy, limit) => joined().where(and(...where, seek)).orderBy(...orderBy).limit(limit),
+    count: async () =>
+      Number((await db.select({ n: count() }).from(articleTags).innerJoin(articles, eq(articles.id, articleTags.articleId)).where(and(...where)))[0].n),
+  });
 }

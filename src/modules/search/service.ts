@@ -49,7 +49,12 @@ export function tsqueryFor(locale: string, q: string): SQL {
 
 type Hit = ArticleRow & { score: string };
 
-export async function searchArticles(db: Db, q: SearchQuery, selfUrl: string, viewer: Viewer): Promise<Page<SearchResult>> {
+/**
+ * `rankWindow`: relevance is computed for the newest this-many matches only. Ranking reads every document it
+ * scores (a common word matches half the archive), so an unbounded rank grows with the archive; news readers
+ * want recent stories first anyway. Date order and meta=total cover every match.
+ */
+export async function searchArticles(db: Db, q: SearchQuery, selfUrl: string, viewer: Viewer, rankWindow: number): Promise<Page<SearchResult>> {
   const opts = { include: q.include, fields: q.fields ?? DEFAULT_RESULT_FIELDS };
   parseInclude(opts.include);
   parseFields(opts.fields);
@@ -73,6 +78,11 @@ export async function searchArticles(db: Db, q: SearchQuery, selfUrl: string, vi
   );
   // The default order is best first; relevance is the documented default even when the client passes nothing.
   const sort = q.sort === 'relevance' || !q.sort ? '-relevance' : q.sort;
+  // The newest matches walk the articles' order index and stop after rankWindow (rare words: the GIN index, then a sort).
+  const ranked = sort.includes('relevance')
+    ? sql`${articles.id} IN (SELECT ${articles.id} FROM ${articleSearch} INNER JOIN ${articles} ON ${articles.id} = ${articleSearch.articleId}
+        WHERE ${where} ORDER BY COALESCE(${articles.publishedAt}, '-infinity'::timestamptz) DESC, ${articles.id} LIMIT ${rankWindow})`
+    : undefined;
   const page = await paginate<Hit>({
     query: { ...q, sort },
     sortable,
@@ -84,7 +94,7 @@ export async function searchArticles(db: Db, q: SearchQuery, selfUrl: string, vi
         .select({ article: articles, score })
         .from(articleSearch)
         .innerJoin(articles, eq(articles.id, articleSearch.articleId))
-        .where(and(where, seek))
+        .where(and(where, ranked, seek))
         .orderBy(...orderBy)
         .limit(limit)).map((r) => ({ ...r.article, score: r.score })),
     count: async () =>
