@@ -6,7 +6,8 @@ import { CONTENT_CHANNEL } from '../modules/webhooks/outbox.js';
 import { notModified, PRIVATE_CACHE_CONTROL } from './caching.js';
 
 interface Entry {
-  body: string | Buffer;
+  /** Outside the V8 heap, so cached bodies do not count against --max-old-space-size (the Dockerfile's limit). */
+  body: Buffer;
   /** The response headers that belong to the representation (see STORED_HEADERS). */
   headers: Record<string, string>;
   etag: string;
@@ -61,7 +62,7 @@ export function registerResponseCache(app: FastifyInstance) {
     max: maxEntries,
     maxSize: maxBytes,
     maxEntrySize: Math.min(MAX_ENTRY_BYTES, maxBytes),
-    sizeCalculation: (entry) => Math.max(1, Buffer.byteLength(entry.body)),
+    sizeCalculation: (entry) => Math.max(1, entry.body.length),
   });
   let generation = 0;
   const invalidate = () => {
@@ -134,7 +135,11 @@ export function registerResponseCache(app: FastifyInstance) {
       if (value !== undefined) headers[name] = String(value);
     }
     // Bodies over maxEntrySize are refused by the LRU itself.
-    cache.set(fill.key, { body: payload, headers, etag, storedAt: fill.startedAt, expiresAt: fill.startedAt + maxAge * 1000 });
+    // An unpooled copy: a small Buffer.from() would share, and keep alive, an 8 KB slab of Node's pool.
+    const body = Buffer.allocUnsafeSlow(Buffer.byteLength(payload));
+    if (typeof payload === 'string') body.write(payload);
+    else payload.copy(body);
+    cache.set(fill.key, { body, headers, etag, storedAt: fill.startedAt, expiresAt: fill.startedAt + maxAge * 1000 });
     return payload;
   });
 
