@@ -1,0 +1,91 @@
+// The `dateline` admin command, run as a user runs it (a child process) against a database of its own:
+// a PGlite data directory, or a throwaway PostgreSQL database when TEST_DATABASE_URL is set.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import t from 'tap';
+import { type Database, openDatabase } from '../src/db/client.js';
+import { authenticateToken } from '../src/modules/tokens/service.js';
+import { freshDatabase } from './helpers/app.js';
+
+const CLI = fileURLToPath(new URL('../src/cli/dateline.mjs', import.meta.url));
+
+t.test('dateline CLI', async (t) => {
+  const fresh = await freshDatabase();
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'dateline-cli-'));
+  t.teardown(async () => {
+    rmSync(dataDir, { recursive: true, force: true });
+    await fresh.drop();
+  });
+  const env = { ...process.env, LOG_LEVEL: 'silent', ...(fresh.url ? { DATABASE_URL: fresh.url } : { DATA_DIR: dataDir }) };
+  delete (env as Record<string, string | undefined>).TEST_DATABASE_URL;
+  if (!fresh.url) delete (env as Record<string, string | undefined>).DATABASE_URL;
+
+  const run = (args: string[], stdin?: string) =>
+    new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      const child = execFile(process.execPath, [CLI, ...args], { env, cwd: tmpdir() }, (err, stdout, stderr) => {
+        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+      });
+      child.stdin?.end(stdin ?? '');
+    });
+  /** The CLI's database, opened here between runs (PGlite opens a data directory in one process at a time). */
+  const inspect = async <T>(fn: (database: Database) => Promise<T>): Promise<T> => {
+    const database = await openDatabase({ url: fresh.url, dataDir });
+    try {
+      return await fn(database);
+    } finally {
+      await database.close();
+    }
+  };
+
+  const migrated = await run(['migrate']);
+  t.equal(migrated.code, 0, migrated.stderr);
+  t.match(migrated.stdout, /Migrations are up to date/);
+
+  const badScope = await run(['token', 'create', '--name', 'ci', '--scopes', 'content:read,nope']);
+  t.equal(badScope.code, 1);
+  t.match(badScope.stderr, /^Unknown scope: nope\. Valid scopes: content:read/);
+  t.equal(badScope.stdout, '', 'nothing on stdout');
+
+  const created = await run(['token', 'create', '--name', 'ci', '--scopes', 'content:read,content:write']);
+  t.equal(created.code, 0, created.stderr);
+  const secret = created.stdout.trim();
+  t.match(created.stdout, /^dl_\S+\n$/, 'the secret alone on stdout, for $(dateline token create ...)');
+  t.match(created.stderr, /scopes: {2}content:read, content:write/);
+
+  const shortPassword = await run(['user', 'create', '--email', 'lan@example.com', '--name', 'Lan Pham', '--role', 'editor', '--password-stdin'], 'short\n');
+  t.equal(shortPassword.code, 1);
+  t.match(shortPassword.stderr, /password must be 12 to 256 characters/);
+  const user = await run(['user', 'create', '--email', 'Lan@Example.com', '--name', 'Lan Pham', '--role', 'editor', '--password-stdin'], 'correct horse battery staple\n');
+  t.equal(user.code, 0, user.stderr);
+  t.match(user.stderr, /Created editor lan@example\.com/);
+  t.equal(user.stdout, '', 'a password from stdin is not printed');
+  const again = await run(['user', 'create', '--email', 'lan@example.com', '--name', 'Lan', '--role', 'author']);
+  t.equal(again.code, 1);
+  t.match(again.stderr, /already exists/);
+
+  const listed = await run(['token', 'list']);
+  t.equal(listed.code, 0, listed.stderr);
+  const rows = listed.stdout.trim().split('\n').map((line) => line.split('\t'));
+  t.same(rows[0].slice(0, 4), ['id', 'name', 'kind', 'scopes']);
+  t.same(rows.slice(1).map((r) => [r[1], r[2], r[3]]), [['ci', 'api', 'content:read,content:write']], 'the refused token was never created');
+  t.ok(await inspect((d) => authenticateToken(d.db, secret)), 'the printed secret authenticates');
+
+  const revoked = await run(['token', 'revoke', rows[1][0]]);
+  t.equal(revoked.code, 0, revoked.stderr);
+  t.equal(await inspect((d) => authenticateToken(d.db, secret)), null, 'a revoked token stops working');
+  t.equal((await run(['token', 'list'])).stdout.trim().split('\n').length, 1, 'only the header: revoked tokens are hidden');
+  t.match((await run(['token', 'list', '--all'])).stdout, /\tci\tapi\t/);
+
+  const seeded = await run(['seed', 'demo']);
+  t.equal(seeded.code, 0, seeded.stderr);
+  t.match(seeded.stdout, /Demo content added/);
+  t.match((await run(['seed', 'demo'])).stdout, /Nothing seeded/, 'seeding twice adds nothing');
+
+  const unknown = await run(['frobnicate']);
+  t.equal(unknown.code, 1);
+  t.match(unknown.stderr, /Unknown command "frobnicate"/);
+  t.match((await run(['help'])).stdout, /^Usage: dateline <command>/);
+});
