@@ -45,7 +45,8 @@ export async function buildReader(options: ReaderOptions): Promise<FastifyInstan
   let warnedAboutUrls = false;
   /** The API builds canonical, hreflang and JSON-LD URLs from its FRONTEND_URL_PATTERN: say so once if they miss us. */
   function checkFrontendUrl(expected: string, fromApi: string | undefined) {
-    if (warnedAboutUrls || !fromApi || fromApi === expected) return;
+    const local = (url: string) => url.replace(/^(https?:\/\/)(?:127\.0\.0\.1|\[::1\])(?=[:/])/, '$1localhost');
+    if (warnedAboutUrls || !fromApi || local(fromApi) === local(expected)) return;
     warnedAboutUrls = true;
     app.log.warn(
       `The API gives this page's URL as ${fromApi}, not ${expected}: run the API with ` +
@@ -195,7 +196,8 @@ async function main() {
   const host = process.env.READER_HOST || '127.0.0.1';
   const reader = await buildReader({ apiUrl, publicKey: process.env.DATELINE_PUBLIC_KEY || undefined, logger: { level: 'info' } });
   await reader.listen({ port, host });
-  reader.log.info(`Reader at http://${host === '0.0.0.0' ? 'localhost' : host}:${port}/ on the API at ${apiUrl}`);
+  const shown = ['0.0.0.0', '127.0.0.1', '::', '::1'].includes(host) ? 'localhost' : host;
+  reader.log.info(`Reader at http://${shown}:${port}/ on the API at ${apiUrl}`);
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void reader.close().then(() => process.exit(0)));
 }
 
