@@ -1,44 +1,11 @@
 // The `dateline` admin command, run as a user runs it (a child process) against a database of its own:
 // a PGlite data directory, or a throwaway PostgreSQL database when TEST_DATABASE_URL is set.
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import t from 'tap';
-import { type Database, openDatabase } from '../src/db/client.js';
 import { authenticateToken } from '../src/modules/tokens/service.js';
-import { freshDatabase } from './helpers/app.js';
-
-const CLI = fileURLToPath(new URL('../src/cli/dateline.mjs', import.meta.url));
+import { cliDatabase } from './helpers/cli.js';
 
 t.test('dateline CLI', async (t) => {
-  const fresh = await freshDatabase();
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'dateline-cli-'));
-  t.teardown(async () => {
-    rmSync(dataDir, { recursive: true, force: true });
-    await fresh.drop();
-  });
-  const env = { ...process.env, LOG_LEVEL: 'silent', ...(fresh.url ? { DATABASE_URL: fresh.url } : { DATA_DIR: dataDir }) };
-  delete (env as Record<string, string | undefined>).TEST_DATABASE_URL;
-  if (!fresh.url) delete (env as Record<string, string | undefined>).DATABASE_URL;
-
-  const run = (args: string[], stdin?: string) =>
-    new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-      const child = execFile(process.execPath, [CLI, ...args], { env, cwd: tmpdir() }, (err, stdout, stderr) => {
-        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-      });
-      child.stdin?.end(stdin ?? '');
-    });
-  /** The CLI's database, opened here between runs (PGlite opens a data directory in one process at a time). */
-  const inspect = async <T>(fn: (database: Database) => Promise<T>): Promise<T> => {
-    const database = await openDatabase({ url: fresh.url, dataDir });
-    try {
-      return await fn(database);
-    } finally {
-      await database.close();
-    }
-  };
+  const { run, inspect } = await cliDatabase(t);
 
   const migrated = await run(['migrate']);
   t.equal(migrated.code, 0, migrated.stderr);

@@ -1,13 +1,17 @@
 // The `dateline` admin command (package.json "bin", launched by dateline.mjs): one entry for the chores an
 // operator does against the configured database (DATABASE_URL, else PGlite in DATA_DIR), through the services.
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { systemContext } from '../http/context.js';
 import { seedDemo } from '../seed/demo.js';
 import { issueToken, listTokens, revokeToken, ROLES, SCOPES, type Scope } from '../modules/tokens/service.js';
 import { createUser } from '../modules/users/service.js';
 import type { UserCreate } from '../modules/users/schemas.js';
+import { ARTICLE_STATUSES, type ArticleStatus } from '../modules/articles/schemas.js';
+import { importRecords } from '../modules/transfer/import.js';
 import { describeTarget, fail, UsageError, withDatabase } from './common.js';
+import { countRecords, exportTo, formatReport, ndjsonEntries, progress } from './transfer.js';
 
 const USAGE = `Usage: dateline <command> [options]
 
@@ -20,6 +24,11 @@ const USAGE = `Usage: dateline <command> [options]
               [--expires-in-days D]
   token list [--all]                        tokens not revoked (--all: revoked ones too)
   token revoke ID                           revoke a token at once
+  export [--output FILE]                    every article (all statuses) with its site settings, categories,
+         [--status S,...] [--locale L]      tags, authors and sources as NDJSON, to stdout or FILE
+  import [FILE|-] [--dry-run]               NDJSON records (stdin when - or no FILE): created, updated or
+                                            left unchanged by slug; the summary goes to stdout. Exit code
+                                            0: all in; 2: some records rejected (the others are in)
 
 Roles: ${ROLES.join(', ')}. Scopes: ${SCOPES.join(', ')} (or "all").
 The database: DATABASE_URL, else the embedded PGlite database in DATA_DIR (./data).`;
@@ -146,6 +155,33 @@ async function tokenRevoke(args: string[]) {
   });
 }
 
+const LOCALE = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
+
+async function exportCommand(args: string[]) {
+  const { values } = options(args, { output: { type: 'string' }, status: { type: 'string' }, locale: { type: 'string' } });
+  const statuses = (values.status ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = statuses.filter((s) => !(ARTICLE_STATUSES as readonly string[]).includes(s));
+  if (unknown.length) throw new UsageError(`Unknown status: ${unknown.join(', ')}. Statuses: ${ARTICLE_STATUSES.join(', ')}.`);
+  if (values.locale !== undefined && !LOCALE.test(values.locale)) throw new UsageError(`--locale must be a locale code such as en or zh-Hant, not "${values.locale}".`);
+  await withDatabase(async (database, config) => {
+    const filter = { statuses: statuses as ArticleStatus[], locale: values.locale };
+    const written = await exportTo(database.db, filter, values.output);
+    process.stderr.write(`Exported ${written.records} records (${written.articles} articles) from ${describeTarget(config)} to ${values.output ?? 'stdout'}.\n`);
+  });
+}
+
+async function importCommand(args: string[]) {
+  const { values, positionals } = options(args, { 'dry-run': { type: 'boolean' } }, 1);
+  const file = positionals[0] ?? '-';
+  if (file !== '-' && !existsSync(file)) throw new UsageError(`No such file: ${file}`);
+  await withDatabase(async (database, config) => {
+    const bar = progress(file === '-' ? undefined : await countRecords(file));
+    const report = await importRecords(database.db, ndjsonEntries(file), { ctx: ctx(), dryRun: values['dry-run'], onEntry: bar.tick }).finally(bar.stop);
+    process.stdout.write(formatReport(report, `Import of ${file === '-' ? 'stdin' : file} into ${describeTarget(config)}:`));
+    if (report.rejected.length) process.exitCode = 2;
+  });
+}
+
 async function main(argv: string[]) {
   const [command, sub, ...rest] = argv;
   const key = [command, sub].filter(Boolean).join(' ');
@@ -165,6 +201,8 @@ async function main(argv: string[]) {
   if (key === 'token create') return tokenCreate(rest);
   if (key === 'token list') return tokenList(rest);
   if (key === 'token revoke') return tokenRevoke(rest);
+  if (command === 'export') return exportCommand(argv.slice(1));
+  if (command === 'import') return importCommand(argv.slice(1));
   throw new UsageError(`Unknown command "${key}".\n\n${USAGE}`);
 }
 

@@ -282,7 +282,26 @@ export type ArticleCreate = Static<typeof ArticleCreate>;
  * (demo seed, test factories) sets directly. Over HTTP the status changes only through workflow actions.
  */
 export type SystemStatusFields = { status?: ArticleStatus; publishedAt?: string | null };
-export type ArticleCreateInput = ArticleCreate & SystemStatusFields;
+
+/**
+ * What `dateline import` restores as recorded instead of deriving it from a status change: an archive keeps
+ * its publication dates, schedule, embargo, corrections and creation time (src/modules/transfer).
+ */
+export interface ImportedState {
+  status: ArticleStatus;
+  publishedAt: string | null;
+  firstPublishedAt: string | null;
+  publishAt: string | null;
+  unpublishAt: string | null;
+  embargoUntil: string | null;
+  corrections: Array<{ text: string; at: string }>;
+  /** Used on create only: an article's creation time never moves. */
+  createdAt?: string;
+}
+
+/** System-only inputs of the importer: the recorded state, and the id of an article whose story this one is a version of. */
+export type ImportFields = { imported?: ImportedState; translationOf?: string };
+export type ArticleCreateInput = ArticleCreate & SystemStatusFields & ImportFields;
 
 export const ArticleUpdate = Type.Object(
   {
@@ -310,7 +329,7 @@ export const ArticleUpdate = Type.Object(
   },
 );
 export type ArticleUpdate = Static<typeof ArticleUpdate>;
-export type ArticleUpdateInput = ArticleUpdate & SystemStatusFields;
+export type ArticleUpdateInput = ArticleUpdate & SystemStatusFields & ImportFields;
 
 export const INCLUDES = ['category', 'tags', 'authors', 'sources', 'coverImage', 'translations'] as const;
 export type Include = (typeof INCLUDES)[number];

@@ -14,7 +14,7 @@ import { type ArticleRow } from './queries.js';
 import { afterArticleWrite } from './after-write.js';
 import { assertCanEdit } from './permissions.js';
 import { cleanBlocks, renderBody } from './render.js';
-import type { ArticleCreateInput, ArticleUpdate, ArticleUpdateInput } from './schemas.js';
+import type { ArticleCreateInput, ArticleUpdate, ArticleUpdateInput, ImportedState } from './schemas.js';
 
 type Links = Pick<ArticleUpdate, 'tagIds' | 'authors' | 'sourceIds'>;
 
@@ -89,6 +89,34 @@ function publicationDates(
   return { publishedAt: at, firstPublishedAt: firstPublishedAt ?? at };
 }
 
+/** The importer's recorded dates, taken as they are: an archived story keeps the dates it was published with. */
+function importedDates(state: ImportedState) {
+  const at = (s: string | null) => (s ? new Date(s) : null);
+  return {
+    publishedAt: at(state.publishedAt),
+    firstPublishedAt: at(state.firstPublishedAt),
+    publishAt: at(state.publishAt),
+    unpublishAt: at(state.unpublishAt),
+    embargoUntil: at(state.embargoUntil),
+  };
+}
+
+/**
+ * The translation group an article joins when it is a version of `otherId`'s story (the importer's
+ * translationOf); refused when the story already has another version in `locale`.
+ */
+async function joinedGroup(db: Db, otherId: string, locale: string, selfId?: string): Promise<string> {
+  const other = await loadRow(db, otherId);
+  const [taken] = await db
+    .select({ id: articles.id, slug: articles.slug })
+    .from(articles)
+    .where(and(eq(articles.translationGroupId, other.translationGroupId), eq(articles.locale, locale)));
+  if (taken && taken.id !== selfId) {
+    throw conflict(`The story of ${other.locale}/${other.slug} already has a "${locale}" version (${locale}/${taken.slug}).`, '/body/translationOf');
+  }
+  return other.translationGroupId;
+}
+
 export async function createArticle(db: Db, input: ArticleCreateInput, ctx: WriteContext): Promise<{ id: string }> {
   const { now } = ctx;
   await checkLocale(db, input.locale, '/body/locale');
@@ -96,13 +124,14 @@ export async function createArticle(db: Db, input: ArticleCreateInput, ctx: Writ
   const slug = input.slug ?? slugFrom(input.title, '/body/slug');
   await checkSlugFree(db, input.locale, slug);
   const body = cleanBlocks(input.body ?? []);
-  const status = input.status ?? 'draft';
-  const dates = publicationDates(status, input.publishedAt ? new Date(input.publishedAt) : null, null, now);
+  const status = input.imported?.status ?? input.status ?? 'draft';
+  const dates = input.imported ? importedDates(input.imported) : publicationDates(status, input.publishedAt ? new Date(input.publishedAt) : null, null, now);
+  const translationGroupId = input.translationOf ? await joinedGroup(db, input.translationOf, input.locale) : uuidv7();
   const id = uuidv7();
   await db.transaction(async (tx) => {
     await tx.insert(articles).values({
       id,
-      translationGroupId: uuidv7(),
+      translationGroupId,
       locale: input.locale,
       slug,
       title: input.title,
@@ -117,8 +146,9 @@ export async function createArticle(db: Db, input: ArticleCreateInput, ctx: Writ
       datelinePlace: input.datelinePlace ?? null,
       originalStory: input.originalStory ?? null,
       seo: input.seo ?? {},
+      corrections: input.imported?.corrections ?? [],
       createdByUserId: ctx.user?.id ?? null,
-      createdAt: now,
+      createdAt: input.imported?.createdAt ? new Date(input.imported.createdAt) : now,
       updatedAt: now,
     });
     await writeLinks(tx, id, input);
@@ -155,10 +185,15 @@ export async function updateArticle(
   checkVersion(current.version, ctx);
   await checkReferences(db, input);
   if (input.slug) await checkSlugFree(db, current.locale, input.slug, id);
-  const status = input.status ?? current.status;
+  const status = input.imported?.status ?? input.status ?? current.status;
   const publishedAt = input.publishedAt !== undefined ? (input.publishedAt ? new Date(input.publishedAt) : null) : current.publishedAt;
   // An edit (the API's PATCH) leaves the dates alone; only system callers pass status or publishedAt.
-  const dates = input.status !== undefined || input.publishedAt !== undefined ? publicationDates(status, publishedAt, current.firstPublishedAt, now) : {};
+  const dates = input.imported
+    ? importedDates(input.imported)
+    : input.status !== undefined || input.publishedAt !== undefined
+      ? publicationDates(status, publishedAt, current.firstPublishedAt, now)
+      : {};
+  const translationGroupId = input.translationOf ? await joinedGroup(db, input.translationOf, current.locale, id) : undefined;
   const body = input.body ? cleanBlocks(input.body) : undefined;
   await db.transaction(async (tx) => {
     const updated = await tx
@@ -171,6 +206,8 @@ export async function updateArticle(
         ...(body ? { body, bodyHtml: renderBody(body) } : {}),
         status,
         ...dates,
+        corrections: input.imported?.corrections,
+        translationGroupId,
         categoryId: input.categoryId,
         coverImage: input.coverImage,
         datelinePlace: input.datelinePlace,
