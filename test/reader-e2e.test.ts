@@ -134,6 +134,14 @@ t.test('the reader rebuilds the reference page from the API, in a browser', asyn
       return route.abort();
     });
 
+    const screenshot = async (name: string) => {
+      mkdirSync(ARTIFACTS, { recursive: true });
+      // Scrolled to the footer first, so the lazily loaded related thumbnails are in the picture.
+      await page.locator('footer.site-footer').scrollIntoViewIfNeeded();
+      await page.waitForLoadState('networkidle');
+      await page.screenshot({ path: new URL(name, ARTIFACTS).pathname, fullPage: true });
+    };
+
     const res = await page.goto(`${readerBase}${enPath}`);
     t.equal(res?.status(), 200);
     // Text as written, not as styled (innerText would give the navigation's CSS upper case).
@@ -207,11 +215,7 @@ t.test('the reader rebuilds the reference page from the API, in a browser', asyn
       t.ok(footer.includes(part), `footer: ${part}`);
     }
 
-    mkdirSync(ARTIFACTS, { recursive: true });
-    // Scrolled to the footer first, so the lazily loaded related thumbnails are in the picture.
-    await page.locator('footer.site-footer').scrollIntoViewIfNeeded();
-    await page.waitForLoadState('networkidle');
-    await page.screenshot({ path: new URL('article-en.png', ARTIFACTS).pathname, fullPage: true });
+    await screenshot('article-en.png');
 
     // Switch to Chinese.
     await page.locator('.languages a[hreflang=zh]').click();
@@ -226,7 +230,7 @@ t.test('the reader rebuilds the reference page from the API, in a browser', asyn
     t.equal(await attr('link[rel=canonical]', 'href'), `${readerBase}${zhPath}`);
     t.equal(await attr('.languages a[hreflang=en]', 'href'), enPath, 'and back to English');
     t.ok((await text('footer.site-footer')).includes(siteZh.copyright), 'the footer in Chinese');
-    await page.screenshot({ path: new URL('article-zh.png', ARTIFACTS).pathname, fullPage: true });
+    await screenshot('article-zh.png');
 
     // Follow a related story: another Chinese article page.
     const first = page.locator('.related li a').first();
