@@ -67,10 +67,16 @@ export async function buildReader(options: ReaderOptions): Promise<FastifyInstan
       request.log.info({ reason: err.message }, 'not found');
       return notFoundPage(reply, (request.params as { locale?: string } | undefined)?.locale);
     }
+    // The API failed: 502. Anything else is the reader's own fault (500), or a request Fastify refused (4xx).
+    let status = 502;
     if (err instanceof Unavailable) request.log.error({ reason: err.message }, 'API unavailable');
-    else request.log.error(err);
-    // No API call here: it is what just failed.
-    return reply.code(502).view('error.eta', { site: undefined, locale: 'en', t: labels('en'), nav: [], status: 502, switcher: [] });
+    else {
+      request.log.error(err);
+      const code = (err as { statusCode?: number }).statusCode;
+      status = code && code < 500 ? code : 500;
+    }
+    // No API call here: it may be what just failed.
+    return reply.code(status).view('error.eta', { site: undefined, locale: 'en', t: labels('en'), nav: [], status, switcher: [] });
   });
 
   app.get('/reader.css', async (_request, reply) => reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=300').send(STYLESHEET));
