@@ -1,12 +1,14 @@
-// `dateline export` / `dateline import`: a round trip through the spawned CLI, then the importer's rules
-// (idempotence, updates with revisions, rejections, all-or-nothing records, translations) called directly.
+// `dateline export` / `dateline import`: a round trip through the spawned CLI, the importer's rules (idempotence,
+// updates with revisions, rejections, all-or-nothing records, translations) called directly, and a WordPress import.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import t from 'tap';
 import { queryRows } from '../src/db/client.js';
 import { systemContext } from '../src/http/context.js';
 import { DEFAULT_SETTINGS } from '../src/modules/site/service.js';
+import { exportRecords } from '../src/modules/transfer/export.js';
 import { importRecords, type ImportEntry } from '../src/modules/transfer/import.js';
 import { buildTestApp } from './helpers/app.js';
 import { cliDatabase } from './helpers/cli.js';
@@ -188,3 +190,79 @@ t.test('the importer, record by record', async (t) => {
   t.equal((await get('/v1/articles/by-slug/en/delta-floods')).json().data.title, 'Delta floods recede further');
 });
 
+
+t.test('dateline import wordpress maps a WXR export and is idempotent', async (t) => {
+  const cli = await cliDatabase(t);
+  const fixture = fileURLToPath(new URL('./fixtures/wordpress-export.xml', import.meta.url));
+
+  const first = await cli.run(['import', 'wordpress', fixture]);
+  t.equal(first.code, 2, 'two bad posts: exit code 2');
+  t.match(first.stdout, /category +4 +0 +0 +0/);
+  t.match(first.stdout, /tag +3 +0 +0 +0/);
+  t.match(first.stdout, /author +2 +0 +0 +0/);
+  t.match(first.stdout, /article +4 +0 +0 +2/);
+  t.match(first.stdout, /1 page \(only posts are imported\)/);
+  t.match(first.stdout, /2 attachments/);
+  t.match(first.stdout, /1 nav_menu_item/);
+  t.match(first.stdout, /post 107 \(private-notes\): private status is not imported/);
+  t.match(first.stdout, /post 104 \(en\/untitled-note\): \/title must NOT have fewer than 1 characters/);
+  t.match(first.stdout, /post 105 \(en\/night-ferry-returns\): the same article as post 101/);
+
+  const records = await cli.inspect(async (d) => {
+    const out = [];
+    for await (const r of exportRecords(d.db)) out.push(r as Record<string, unknown>);
+    return out;
+  });
+  const bySlug = (type: string, slug: string) => records.find((r) => (r.type ?? 'article') === type && r.slug === slug) as Record<string, any>;
+  t.same(
+    records.filter((r) => r.type === 'category').map((c) => [c.slug, c.parent]),
+    [['town', null], ['harbour', 'town'], ['ferries', 'harbour'], ['uncategorized', null]],
+    'nested categories keep their parents',
+  );
+  t.same(bySlug('category', 'harbour').names, { en: 'Harbour & Boats' }, 'entities in names are decoded');
+  t.same(bySlug('tag', 'gangkou').names, { en: 'Gangkou' }, 'a percent-encoded tag slug becomes a Dateline slug');
+  t.same([bySlug('author', 'hoa-le').email, bySlug('author', 'dmorgan').email, bySlug('author', 'dmorgan').name], ['hoa.le@harbour-gazette.example', null, 'Dana Morgan']);
+
+  const ferry = bySlug('article', 'night-ferry-returns');
+  t.same(
+    [ferry.status, ferry.publishedAt, ferry.category, ferry.tags, ferry.authors, ferry.lead],
+    ['published', '2024-05-14T11:05:00.000Z', 'ferries', ['weather', 'gangkou'], [{ slug: 'hoa-le', role: 'writer' }], 'The crossing is back, with earlier boarding.'],
+    'post_date_gmt is the publication date; the first category is the section',
+  );
+  t.same(
+    ferry.body.map((b: { type: string }) => b.type),
+    ['paragraph', 'paragraph', 'heading', 'list', 'quote', 'embed'],
+    'wpautop paragraphs, heading, list, quote and [embed] become blocks',
+  );
+  t.equal(ferry.body[1].text, 'Crews worked through two weekends.<br />The harbour master called it "a small miracle".');
+  t.same(ferry.body[4], { type: 'quote', text: 'We missed the quiet crossing more than anything.', attribution: 'A commuter' });
+  t.same(ferry.coverImage, { url: 'https://harbour-gazette.example/wp-content/uploads/2024/05/ramp.jpg', alt: 'The ferry ramp', caption: 'The repaired ramp at dawn.' }, 'the featured image is the cover');
+
+  const wall = bySlug('article', 'council-agrees-sea-wall');
+  t.same(wall.body[1], {
+    type: 'image',
+    url: 'https://harbour-gazette.example/wp-content/uploads/2024/04/quay.jpg',
+    alt: 'The north quay at high tide',
+    caption: 'Waves over the north quay in March.',
+    credit: 'Photo: Dana Morgan',
+    width: 800,
+    height: 533,
+  }, '[caption] around an image becomes an image block with caption and credit');
+  t.equal(wall.body[0].text, 'The council voted 7 to 2 for a <a href="https://harbour-gazette.example/council">new sea wall</a> along the north quay.', 'inline HTML sanitized as for an API write');
+  t.equal(wall.body[3].text, 'Half comes from the regional fund; the rest from harbour fees.');
+  t.same(wall.body[4], { type: 'list', style: 'numbered', items: ['Design this summer', 'Work starts in spring'] });
+
+  const draft = bySlug('article', 'market-hall-plans-draft');
+  t.same([draft.status, draft.publishedAt], ['draft', null], 'a draft without a post_name gets a slug from its title and stays a draft');
+  const future = bySlug('article', 'festival-line-up');
+  t.same([future.status, future.publishAt], ['scheduled', '2030-07-01T10:00:00.000Z']);
+  t.notOk(bySlug('article', 'private-notes') || bySlug('article', 'about'), 'private posts and pages are not imported');
+
+  const again = await cli.run(['import', 'wordpress', fixture]);
+  t.match(again.stdout, /category +0 +0 +4 +0/);
+  t.match(again.stdout, /article +0 +0 +4 +2/, 're-import: nothing created or updated');
+
+  const badLocale = await cli.run(['import', 'wordpress', fixture, '--locale', 'fr']);
+  t.equal(badLocale.code, 1);
+  t.match(badLocale.stderr, /--locale fr is not a site locale \(en\)/);
+});

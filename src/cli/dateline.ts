@@ -1,7 +1,7 @@
 // The `dateline` admin command (package.json "bin", launched by dateline.mjs): one entry for the chores an
 // operator does against the configured database (DATABASE_URL, else PGlite in DATA_DIR), through the services.
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { systemContext } from '../http/context.js';
 import { seedDemo } from '../seed/demo.js';
@@ -10,6 +10,8 @@ import { createUser } from '../modules/users/service.js';
 import type { UserCreate } from '../modules/users/schemas.js';
 import { ARTICLE_STATUSES, type ArticleStatus } from '../modules/articles/schemas.js';
 import { importRecords } from '../modules/transfer/import.js';
+import { parseWxr } from '../modules/transfer/wordpress.js';
+import { siteLocales } from '../modules/site/service.js';
 import { describeTarget, fail, UsageError, withDatabase } from './common.js';
 import { countRecords, exportTo, formatReport, ndjsonEntries, progress } from './transfer.js';
 
@@ -29,6 +31,8 @@ const USAGE = `Usage: dateline <command> [options]
   import [FILE|-] [--dry-run]               NDJSON records (stdin when - or no FILE): created, updated or
                                             left unchanged by slug; the summary goes to stdout. Exit code
                                             0: all in; 2: some records rejected (the others are in)
+  import wordpress FILE [--locale L]        a WordPress export (WXR): categories, tags, authors and posts
+                   [--dry-run]              (in the site's default locale unless --locale); same summary
 
 Roles: ${ROLES.join(', ')}. Scopes: ${SCOPES.join(', ')} (or "all").
 The database: DATABASE_URL, else the embedded PGlite database in DATA_DIR (./data).`;
@@ -170,7 +174,30 @@ async function exportCommand(args: string[]) {
   });
 }
 
+async function importWordPress(args: string[]) {
+  const { values, positionals } = options(args, { locale: { type: 'string' }, 'dry-run': { type: 'boolean' } }, 1);
+  const file = positionals[0];
+  if (!file) throw new UsageError(`import wordpress needs the export file.\n\n${USAGE}`);
+  if (!existsSync(file)) throw new UsageError(`No such file: ${file}`);
+  await withDatabase(async (database, config) => {
+    const { codes, defaultLocale } = await siteLocales(database.db);
+    const locale = values.locale ?? defaultLocale;
+    if (!codes.includes(locale)) throw new UsageError(`--locale ${locale} is not a site locale (${codes.join(', ')}).`);
+    let wxr;
+    try {
+      wxr = parseWxr(readFileSync(file, 'utf8'), locale);
+    } catch (err) {
+      throw new UsageError(`${file}: ${(err as Error).message}`);
+    }
+    const bar = progress(wxr.entries.length);
+    const report = await importRecords(database.db, wxr.entries, { ctx: ctx(), dryRun: values['dry-run'], onEntry: bar.tick }).finally(bar.stop);
+    process.stdout.write(formatReport(report, `Import of ${file} (WordPress, locale ${locale}) into ${describeTarget(config)}:`, wxr.skipped));
+    if (report.rejected.length) process.exitCode = 2;
+  });
+}
+
 async function importCommand(args: string[]) {
+  if (args[0] === 'wordpress') return importWordPress(args.slice(1));
   const { values, positionals } = options(args, { 'dry-run': { type: 'boolean' } }, 1);
   const file = positionals[0] ?? '-';
   if (file !== '-' && !existsSync(file)) throw new UsageError(`No such file: ${file}`);
