@@ -109,7 +109,9 @@ t.test('the reference page from three public requests, in both languages', async
       t.ok(site.legalLinks.length >= 2 && site.legalLinks.every((l: { label: string; url: string }) => l.label && ABSOLUTE.test(l.url)));
 
       // 14. SEO head: title, description, canonical, og:image, hreflang alternates, a ready NewsArticle.
-      t.match(a.seo, { title: /\S/, description: /\S/, canonicalUrl: ABSOLUTE, ogImageUrl: ABSOLUTE });
+      t.match(a.seo, { title: /\S/, description: /\S/, ogImageUrl: ABSOLUTE });
+      t.equal(a.seo.canonicalUrl ?? null, null, 'no override: the canonical URL is its own alternate');
+      t.equal(versions.find((v: { locale: string }) => v.locale === locale).url, `https://news.example/${locale}/world/${a.slug}`);
       const ld = a.jsonLd;
       t.match(ld, { '@context': 'https://schema.org', '@type': 'NewsArticle', inLanguage: locale, headline: /\S/, dateModified: /Z$/, datePublished: /Z$/ });
       t.ok(ld.image.length >= 1 && ld.image.every((u: string) => ABSOLUTE.test(u)));

@@ -7,7 +7,7 @@ import { factories } from './helpers/factories.js';
 const HOUR = 3_600_000;
 
 t.test('related articles', async (t) => {
-  const ctx = await buildTestApp(t);
+  const ctx = await buildTestApp(t, { FRONTEND_URL_PATTERN: 'https://news.example/{locale}/{category}/{slug}' });
   const { app, auth } = ctx;
   const f = factories(app.db);
   await f.bilingualSite();
@@ -50,13 +50,25 @@ t.test('related articles', async (t) => {
 
   await t.test('list fields only, the cover as a thumbnail', async (t) => {
     const [first, second] = (await related(source.id)).json().data;
-    t.same(Object.keys(first).sort(), ['coverImage', 'id', 'lead', 'path', 'publishedAt', 'slug', 'title']);
+    t.same(Object.keys(first).sort(), ['category', 'coverImage', 'id', 'lead', 'path', 'publishedAt', 'slug', 'title', 'url']);
     t.same(first.coverImage, { url: cover.url, alt: cover.alt, width: 1200, height: 800 });
     t.equal(second.coverImage, null);
     t.equal(first.path, `/v1/articles/by-slug/en/${first.slug}`);
     t.equal(first.publishedAt, ago(2));
     const read = await app.inject({ url: first.path });
     t.equal(read.json().data.id, newerSameCategory.id, 'path leads to the article');
+  });
+
+  await t.test('each headline names its section and its front-end URL, so a front end can link it', async (t) => {
+    const list = (await related(source.id)).json().data;
+    const floodsName = (await app.inject({ url: `/v1/categories/${floods.id}` })).json().data.name;
+    t.same(list[0].category, { id: floods.id, slug: floods.slug, name: floodsName });
+    t.equal(list[0].url, `https://news.example/en/${floods.slug}/${list[0].slug}`);
+    const sportsItem = list.find((a: { id: string }) => a.id === twoSharedTags.id);
+    t.equal(sportsItem.category.slug, sports.slug);
+    const uncategorized = list.find((a: { id: string }) => a.id === oneSharedTagOlder.id);
+    t.equal(uncategorized.category, null);
+    t.equal(uncategorized.url, `https://news.example/en/uncategorized/${uncategorized.slug}`);
   });
 
   await t.test('limit cuts the list; the category branch can fill it alone', async (t) => {

@@ -95,7 +95,7 @@ export async function buildReader(options: ReaderOptions): Promise<FastifyInstan
     return reply.view('list.eta', {
       ...chrome(site, locale),
       switcher: languageSwitch(site, locale, homePath),
-      head: { title: site.name, alternates: [] },
+      head: { title: site.name, description: site.description ?? undefined, alternates: [] },
       heading: labels(locale).latest,
       breadcrumb: [],
       articles: teasers(articles, locale, site.timeZone),
@@ -129,7 +129,7 @@ export async function buildReader(options: ReaderOptions): Promise<FastifyInstan
     const { locale, category, slug } = request.params;
     if (!LOCALE.test(locale) || !SLUG.test(category) || !SLUG.test(slug)) throw new NotFound(`bad article path ${request.url}`);
     const { site, article, related } = await api.articlePage(locale, slug);
-    // Links from elsewhere (related items, the language switch) may guess the section: send readers to the real one.
+    // Links from elsewhere (the language switch, old or hand-typed links) may guess the section: send readers to the real one.
     const own = article.category?.slug ?? NO_CATEGORY;
     if (category !== own) return reply.redirect(articlePath(locale, own, slug), 301);
 
@@ -157,7 +157,7 @@ export async function buildReader(options: ReaderOptions): Promise<FastifyInstan
           ? dateLine(article.updatedAt, locale, site.timeZone)
           : undefined,
       originalLanguage: article.originalStory ? languageName(article.originalStory.locale, locale) : undefined,
-      related: related.map((r) => ({ ...r, href: articlePath(locale, own, r.slug), date: r.publishedAt ? shortDate(r.publishedAt, locale, site.timeZone) : '' })),
+      related: related.map((r) => ({ ...r, href: articlePath(locale, r.category?.slug, r.slug), date: shortDate(r.publishedAt, locale, site.timeZone) })),
     });
   });
 
@@ -182,13 +182,13 @@ function teasers(articles: { slug?: string; title?: string; lead?: string; publi
 /**
  * The SEO head. Canonical and hreflang URLs are the API's alternates: it builds them from FRONTEND_URL_PATTERN,
  * the one setting that says where articles live on the web (feeds, sitemaps and JSON-LD use it too).
- * seo.canonicalUrl is not used: it is a stored field that need not follow the pattern.
+ * seo.canonicalUrl, when an editor set one, overrides the canonical (a syndicated story's original page).
  */
 function articleHead(article: Article, site: Site, selfUrl: string | undefined) {
   return {
     title: article.seo.title || (article.seoTitle ?? article.title) + ` | ${site.name}`,
     description: article.seo.description || article.lead,
-    canonical: selfUrl,
+    canonical: article.seo.canonicalUrl ?? selfUrl,
     alternates: (article.alternates ?? []).map((a) => ({ hreflang: a.hreflang, href: a.url })),
     ogImage: article.seo.ogImageUrl ?? article.coverImage?.url,
     ogType: 'article',

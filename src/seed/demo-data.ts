@@ -308,6 +308,8 @@ export interface DemoTranslation {
   seoTitle?: string;
   lead: string;
   body: Block[];
+  /** The place of the dateline in the translation's language; the original's when absent. */
+  datelinePlace?: string;
   /** The cover with a translated caption; the original's when absent. */
   coverImage?: DemoImage;
   authors: Array<[slug: string, role: DemoRole]>;

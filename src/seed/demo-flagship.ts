@@ -1,7 +1,7 @@
 // Demo content, the flagship: one invented story (and its Chinese translation) that fills every row of
 // the reference page — quotes, captioned photos, a multi-line caption, heading, list, embed, ordered
 // sources, an external original, tags, writer + photographer (+ translator), SEO fields.
-import { type DemoArticle, DEMO_HOST, embed, h, IMAGE_HOST, img, MOTHER_SITE, ol, p, photo, q } from './demo-data.js';
+import { type DemoArticle, embed, h, IMAGE_HOST, img, MOTHER_SITE, ol, p, photo, q } from './demo-data.js';
 
 export const FLAGSHIP_SLUG = 'mekong-flood-warning-network-passes-first-test';
 const ZH_SLUG = 'mekong-flood-warning-network-first-test-zh';
@@ -30,7 +30,6 @@ export const flagship: DemoArticle = {
   seo: {
     title: 'Mekong flood-warning network passes its first real test | Dateline Demo',
     description: 'A warning system shared by four river countries gave villages nine hours to move people, livestock and rice before the flood crest arrived.',
-    canonicalUrl: `${DEMO_HOST}/en/world/${FLAGSHIP_SLUG}`,
     ogImageUrl: `${IMAGE_HOST}/${COVER}.jpg`,
   },
   coverImage: photo(
@@ -94,6 +93,7 @@ export const flagship: DemoArticle = {
     locale: 'zh',
     slug: ZH_SLUG,
     title: '湄公河共享洪水预警网络经受住首次实战考验',
+    datelinePlace: '万象',
     seoTitle: '湄公河洪水预警网络通过首次实战考验',
     lead: '上周洪峰到来前九个小时，沿岸140个村庄拉响了警报。这是四个邻国共同建设的预警系统第一次迎战大洪水。',
     authors: [
@@ -104,7 +104,6 @@ export const flagship: DemoArticle = {
     seo: {
       title: '湄公河洪水预警网络通过首次实战考验 | Dateline 演示站',
       description: '四个沿河国家共享的预警系统，让村民在洪峰到来前有九个小时转移人员、牲畜和稻米。',
-      canonicalUrl: `${DEMO_HOST}/zh/world/${ZH_SLUG}`,
       ogImageUrl: `${IMAGE_HOST}/${COVER}.jpg`,
     },
     originalStory: {

@@ -97,6 +97,7 @@ export async function seedDemo(db: Db, log: (msg: string) => void, now = new Dat
           title: tr.title,
           seoTitle: tr.seoTitle ?? null,
           lead: tr.lead,
+          ...(tr.datelinePlace ? { datelinePlace: tr.datelinePlace } : {}),
           body: tr.body,
           coverImage: tr.coverImage ?? a.coverImage,
           authors: byline(tr.authors),

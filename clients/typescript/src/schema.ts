@@ -1695,6 +1695,8 @@ export interface components {
             /** @description The locale the texts below are in. */
             locale: string;
             name: string;
+            /** @description The site's one-line description in this locale (meta description of home pages); null when none is set. */
+            description: string | null;
             locales: {
                 /**
                  * @description BCP 47 language tag, e.g. en, zh, vi, zh-Hant.
@@ -2295,6 +2297,7 @@ export interface components {
         Seo: {
             title?: string | null;
             description?: string | null;
+            /** @description Only to point search engines at another page, e.g. a syndicated story's original. Null (usual): the canonical URL is the article's own front-end URL, its entry in alternates (from FRONTEND_URL_PATTERN), which JSON-LD uses too. */
             canonicalUrl?: string | null;
             ogImageUrl?: string | null;
         };
@@ -3228,7 +3231,13 @@ export interface components {
          *         "height": 800
          *       },
          *       "publishedAt": "2025-08-14T09:30:00.000Z",
-         *       "path": "/v1/articles/by-slug/en/shelters-fill-up-as-the-river-keeps-rising"
+         *       "category": {
+         *         "id": "0198a9c2-5b1e-7c3a-9d20-3f6b1a2c4d61",
+         *         "slug": "world",
+         *         "name": "World"
+         *       },
+         *       "path": "/v1/articles/by-slug/en/shelters-fill-up-as-the-river-keeps-rising",
+         *       "url": "https://news.example/en/world/shelters-fill-up-as-the-river-keeps-rising"
          *     }
          */
         RelatedArticle: {
@@ -3251,11 +3260,26 @@ export interface components {
              * @example 2025-08-14T12:02:00.000Z
              */
             publishedAt: string;
+            category: {
+                /**
+                 * Format: uuid
+                 * @description UUID (v7 for rows created by Dateline).
+                 */
+                id: string;
+                slug: string;
+                /** @description In the article's locale. */
+                name: string;
+            } | null;
             /**
              * @description API path of the article.
              * @example /v1/articles/by-slug/en/some-slug
              */
             path: string;
+            /**
+             * @description Absolute front-end URL, from FRONTEND_URL_PATTERN.
+             * @example https://news.example/en/world/some-slug
+             */
+            url: string;
         };
         /**
          * @description JSON Feed 1.1 (https://jsonfeed.org/version/1.1).

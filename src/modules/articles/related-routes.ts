@@ -30,7 +30,7 @@ export default async function relatedRoutes(app: App) {
     },
     async (request, reply) => {
       const caller = { canReadDrafts: canReadDrafts(request), canPreview: canPreview(request), now: app.now() };
-      const data = await listRelatedArticles(dbFor(request), request.params.id, request.query.limit ?? 10, caller);
+      const data = await listRelatedArticles(dbFor(request), request.params.id, request.query.limit ?? 10, caller, app.config.frontendUrlPattern);
       surrogateKeys(reply, ['articles', `article:${request.params.id}`, ...data.map((a) => `article:${a.id}`)]);
       return { data };
     },

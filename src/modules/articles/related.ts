@@ -4,8 +4,10 @@ import Type, { type Static } from 'typebox';
 import { type Db, queryRows } from '../../db/client.js';
 import { articles, type ImageValue } from '../../db/schema/index.js';
 import { notFound } from '../../http/errors.js';
+import { pickLocale } from '../../http/localize.js';
 import { Timestamp, Uuid } from '../../http/schemas.js';
-import { publicViewer } from './public.js';
+import { DEFAULT_SETTINGS } from '../site/service.js';
+import { frontendUrl, publicViewer } from './public.js';
 import { visibleTo, type Viewer } from './visibility.js';
 
 export const RelatedArticle = Type.Object(
@@ -27,7 +29,15 @@ export const RelatedArticle = Type.Object(
       Type.Null(),
     ]),
     publishedAt: Timestamp,
+    category: Type.Union([
+      Type.Object(
+        { id: Uuid, slug: Type.String(), name: Type.String({ description: "In the article's locale." }) },
+        { description: 'The section the headline belongs to: front ends route and label the link with it.' },
+      ),
+      Type.Null(),
+    ]),
     path: Type.String({ description: 'API path of the article.', examples: ['/v1/articles/by-slug/en/some-slug'] }),
+    url: Type.String({ description: 'Absolute front-end URL, from FRONTEND_URL_PATTERN.', examples: ['https://news.example/en/world/some-slug'] }),
   },
   {
     $id: 'RelatedArticle',
@@ -40,7 +50,9 @@ export const RelatedArticle = Type.Object(
         lead: 'Schools on higher ground took in 4,000 people.',
         coverImage: { url: 'https://img.example.com/shelter.jpg', alt: 'Families in a school hall', width: 1200, height: 800 },
         publishedAt: '2025-08-14T09:30:00.000Z',
+        category: { id: '0198a9c2-5b1e-7c3a-9d20-3f6b1a2c4d61', slug: 'world', name: 'World' },
         path: '/v1/articles/by-slug/en/shelters-fill-up-as-the-river-keeps-rising',
+        url: 'https://news.example/en/world/shelters-fill-up-as-the-river-keeps-rising',
       },
     ],
   },
@@ -59,6 +71,10 @@ interface Row {
   lead: string;
   cover_image: ImageValue | null;
   published_at: Date | string;
+  category_id: string | null;
+  category_slug: string | null;
+  category_names: Record<string, string> | null;
+  default_locale: string | null;
 }
 
 /**
@@ -66,7 +82,7 @@ interface Row {
  * draft's list; anonymously a draft has none: 404). The candidates are always what the public sees,
  * because the list is rendered on the public page: a draft never appears in it, whoever asks.
  */
-export async function listRelatedArticles(db: Db, id: string, limit: number, caller: Viewer): Promise<RelatedArticle[]> {
+export async function listRelatedArticles(db: Db, id: string, limit: number, caller: Viewer, frontendUrlPattern: string): Promise<RelatedArticle[]> {
   const [source] = await db
     .select({ id: articles.id, locale: articles.locale, categoryId: articles.categoryId })
     .from(articles)
@@ -106,8 +122,10 @@ export async function listRelatedArticles(db: Db, id: string, limit: number, cal
       UNION ALL
       SELECT id, shared_tags, published_at, 1 AS branch FROM by_tags
     )
-    SELECT a.id, a.title, a.slug, a.lead, a.cover_image, a.published_at
-    FROM picked JOIN articles a ON a.id = picked.id
+    SELECT a.id, a.title, a.slug, a.lead, a.cover_image, a.published_at,
+      c.id AS category_id, c.slug AS category_slug, c.names AS category_names,
+      (SELECT settings->>'defaultLocale' FROM site_settings WHERE id = 'default') AS default_locale
+    FROM picked JOIN articles a ON a.id = picked.id LEFT JOIN categories c ON c.id = a.category_id
     ORDER BY picked.branch, picked.shared_tags DESC, picked.published_at DESC, picked.id DESC`);
 
   return rows.map((r) => ({
@@ -119,6 +137,11 @@ export async function listRelatedArticles(db: Db, id: string, limit: number, cal
       ? { url: r.cover_image.url, alt: r.cover_image.alt, width: r.cover_image.width ?? null, height: r.cover_image.height ?? null }
       : null,
     publishedAt: new Date(r.published_at).toISOString(),
+    category:
+      r.category_id && r.category_slug
+        ? { id: r.category_id, slug: r.category_slug, name: pickLocale(r.category_names ?? {}, source.locale, r.default_locale ?? DEFAULT_SETTINGS.defaultLocale) }
+        : null,
     path: `/v1/articles/by-slug/${source.locale}/${r.slug}`,
+    url: frontendUrl(frontendUrlPattern, { locale: source.locale, category: r.category_slug, slug: r.slug }),
   }));
 }

@@ -6,7 +6,7 @@ import { formatSchemas, NewsArticle } from './format-schemas.js';
 import { Alternate } from './alternates.js';
 
 const Text = (maxLength: number, description?: string) => Type.String({ maxLength, description });
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T, options?: { description: string }) => Type.Union([t, Type.Null()], options);
 
 export const Image = Type.Object(
   {
@@ -84,7 +84,13 @@ export const Seo = Type.Object(
   {
     title: Type.Optional(Nullable(Text(200))),
     description: Type.Optional(Nullable(Text(500))),
-    canonicalUrl: Type.Optional(Nullable(HttpUrl)),
+    canonicalUrl: Type.Optional(
+      Nullable(HttpUrl, {
+        description:
+          "Only to point search engines at another page, e.g. a syndicated story's original. Null (usual): the canonical URL is the article's own " +
+          'front-end URL, its entry in alternates (from FRONTEND_URL_PATTERN), which JSON-LD uses too.',
+      }),
+    ),
     ogImageUrl: Type.Optional(Nullable(HttpUrl)),
   },
   { $id: 'Seo', additionalProperties: false },

@@ -57,6 +57,7 @@ export const SiteView = Type.Object(
   {
     locale: Type.String({ description: 'The locale the texts below are in.' }),
     name: Type.String(),
+    description: Type.Union([Type.String(), Type.Null()], { description: "The site's one-line description in this locale (meta description of home pages); null when none is set." }),
     locales: Type.Array(SiteLocale),
     defaultLocale: Type.String(),
     timeZone: Type.String(),

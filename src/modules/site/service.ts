@@ -80,6 +80,7 @@ export async function getSiteView(db: Db, locale: string | undefined): Promise<S
   return {
     locale: use,
     name: pick(s.name),
+    description: s.description && Object.keys(s.description).length ? pick(s.description) : null,
     locales: s.locales,
     defaultLocale: s.defaultLocale,
     timeZone: s.timeZone,
