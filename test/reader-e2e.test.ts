@@ -57,10 +57,12 @@ t.test('the reader rebuilds the reference page from the API, in a browser', asyn
   const related = await apiGet(`/v1/articles/${en.id}/related?limit=10`);
   const relatedZh = await apiGet(`/v1/articles/${zh.id}/related?limit=10`);
 
-  // A draft in the same section, with a slug: never on the site.
+  // A draft in the same section, with the flagship's first tag and writer and a slug: never on the site.
   const draftSlug = 'dam-inspection-report-not-yet-public';
   await factories(app.db).article({
     categoryId: en.category.id,
+    tagIds: [en.tags[0].id],
+    authors: [{ authorId: en.authors[0].id, role: 'writer' }],
     slug: draftSlug,
     title: 'Unreleased dam inspection report',
     lead: 'This draft must never reach a reader.',
@@ -104,6 +106,34 @@ t.test('the reader rebuilds the reference page from the API, in a browser', asyn
     for (const path of ['/fr/', '/en/no-such-section/', '/en/world/no-such-story', '/en/world/Not_A_Slug', '/en/a/b/c']) {
       t.equal((await fetch(`${readerBase}${path}`)).status, 404, path);
     }
+    // Tag and author pages (the article links its tags and byline to them), and the author URL the API's JSON-LD gives.
+    const tag = en.tags[0];
+    const tagPage = await fetch(`${readerBase}/en/tags/${tag.slug}/`);
+    t.equal(tagPage.status, 200);
+    const tagHtml = await tagPage.text();
+    t.match(tagHtml, `<h1>Tags: ${tag.name}</h1>`);
+    t.ok(tagHtml.includes(`href="${enPath}"`), "the tag's page lists the flagship");
+    const writer = en.authors[0];
+    const authorPage = await fetch(`${readerBase}/en/authors/${writer.slug}/`);
+    t.equal(authorPage.status, 200);
+    const authorHtml = await authorPage.text();
+    t.match(authorHtml, `<h1>${writer.name}</h1>`);
+    t.match(authorHtml, writer.bio, 'the bio');
+    t.ok(authorHtml.includes(`href="${enPath}"`), "the author's page lists the flagship");
+    for (const html of [tagHtml, authorHtml]) for (const text of draftText) t.notOk(html.includes(text), 'the draft is on neither page');
+    const fromJsonLd = await fetch(en.jsonLd.author[0].url, { redirect: 'manual' });
+    t.equal(en.jsonLd.author[0].url, `${readerBase}/authors/${writer.slug}`);
+    t.equal(fromJsonLd.status, 302, "JSON-LD's author URL leads to the author's page");
+    t.equal(fromJsonLd.headers.get('location'), `/en/authors/${writer.slug}/`);
+    const zhTag = await (await fetch(`${readerBase}/zh/tags/${tag.slug}/`)).text();
+    t.match(zhTag, /<h1>标签: [^<]*[\u4e00-\u9fff]/, 'the tag page in Chinese names the tag in Chinese');
+    for (const path of ['/en/tags/no-such-tag/', '/en/authors/no-such-author/', '/en/tags/Not_A_Slug/']) {
+      t.equal((await fetch(`${readerBase}${path}`)).status, 404, path);
+    }
+    const noSlash = await fetch(`${readerBase}/en/tags/${tag.slug}`, { redirect: 'manual' });
+    t.equal(noSlash.status, 301);
+    t.equal(noSlash.headers.get('location'), `/en/tags/${tag.slug}/`);
+
     const moved = await fetch(`${readerBase}/en/sports/${FLAGSHIP_SLUG}`, { redirect: 'manual' });
     t.equal(moved.status, 301, 'a guessed section leads to the real one');
     t.equal(moved.headers.get('location'), enPath);
@@ -204,6 +234,9 @@ t.test('the reader rebuilds the reference page from the API, in a browser', asyn
     t.match(await text('.original'), en.originalStory.publisher);
     t.match(await text('.original'), 'Vietnamese');
     t.same(await texts('.tags .tag'), en.tags.map((x: { name: string }) => x.name));
+    const hrefs = (selector: string) => page.locator(selector).evaluateAll((links) => links.map((l) => l.getAttribute('href')));
+    t.same(await hrefs('.tags a.tag'), en.tags.map((x: { slug: string }) => `/en/tags/${x.slug}/`), "tags link to their pages");
+    t.same(await hrefs('.byline a.name'), en.authors.map((a: { slug: string }) => `/en/authors/${a.slug}/`), "names link to the authors' pages");
 
     // 12. related list, 13. footer.
     const relatedLinks = page.locator('.related li a');

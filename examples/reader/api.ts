@@ -7,6 +7,8 @@ export type Site = Schemas['SiteView'];
 export type Category = Schemas['CategoryNode'];
 export type Related = Schemas['RelatedArticle'];
 export type Teaser = Schemas['ArticleListItem'];
+export type Tag = Schemas['Tag'];
+export type Author = Schemas['Author'];
 export type { Article };
 
 /** The page does not exist for readers: unknown locale, section or slug, or an article that is not public. */
@@ -59,6 +61,25 @@ export function readerApi(options: ReaderApiOptions) {
     return body.data;
   }
 
+  /** The 20 newest public articles of a locale matching `filters`, with what a teaser shows. */
+  async function latest(locale: string, filters: { 'filter[category][descendants]'?: string; 'filter[tag]'?: string; 'filter[author]'?: string }) {
+    const list = await take(
+      'articles',
+      client.GET('/v1/articles', {
+        params: {
+          query: {
+            'filter[locale]': locale,
+            ...filters,
+            include: 'category',
+            fields: 'title,slug,locale,lead,publishedAt,coverImage,category',
+            'page[size]': 20,
+          },
+        },
+      }),
+    );
+    return list.data;
+  }
+
   return {
     site,
 
@@ -90,24 +111,30 @@ export function readerApi(options: ReaderApiOptions) {
 
     /** The newest articles of a locale, or of a section and its subsections, with what a teaser shows. */
     async listPage(locale: string, section?: string) {
-      const [siteView, list] = await Promise.all([
+      const [siteView, articles] = await Promise.all([site(locale), latest(locale, section ? { 'filter[category][descendants]': section } : {})]);
+      return { site: siteView, articles };
+    },
+
+    /** A tag's page: the tag (name in this locale) and its newest articles in this locale. */
+    async tagPage(locale: string, slug: string) {
+      const [siteView, tags, articles] = await Promise.all([
         site(locale),
-        take(
-          'articles',
-          client.GET('/v1/articles', {
-            params: {
-              query: {
-                'filter[locale]': locale,
-                ...(section ? { 'filter[category][descendants]': section } : {}),
-                include: 'category',
-                fields: 'title,slug,locale,lead,publishedAt,coverImage,category',
-                'page[size]': 20,
-              },
-            },
-          }),
-        ),
+        take('tag', client.GET('/v1/tags', { params: { query: { locale, 'filter[slug]': slug } } })),
+        latest(locale, { 'filter[tag]': slug }),
       ]);
-      return { site: siteView, articles: list.data };
+      if (!tags.data[0]) throw new NotFound(`no tag ${slug}`);
+      return { site: siteView, tag: tags.data[0], articles };
+    },
+
+    /** An author's page (the byline's link, and the author URL the API puts in JSON-LD): the profile and their newest articles. */
+    async authorPage(locale: string, slug: string) {
+      const [siteView, authors, articles] = await Promise.all([
+        site(locale),
+        take('author', client.GET('/v1/authors', { params: { query: { locale, 'filter[slug]': slug } } })),
+        latest(locale, { 'filter[author]': slug }),
+      ]);
+      if (!authors.data[0]) throw new NotFound(`no author ${slug}`);
+      return { site: siteView, author: authors.data[0], articles };
     },
   };
 }

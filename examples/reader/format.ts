@@ -6,6 +6,8 @@ export const NO_CATEGORY = 'uncategorized';
 
 export const homePath = (locale: string) => `/${encodeURIComponent(locale)}/`;
 export const sectionPath = (locale: string, category: string) => `${homePath(locale)}${encodeURIComponent(category)}/`;
+export const tagPath = (locale: string, tag: string) => `${homePath(locale)}tags/${encodeURIComponent(tag)}/`;
+export const authorPath = (locale: string, author: string) => `${homePath(locale)}authors/${encodeURIComponent(author)}/`;
 export const articlePath = (locale: string, category: string | null | undefined, slug: string) =>
   `${sectionPath(locale, category || NO_CATEGORY)}${encodeURIComponent(slug)}`;
 

@@ -7,7 +7,7 @@ import view from '@fastify/view';
 import { Eta } from 'eta';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { type Article, findSection, NotFound, readerApi, type Site, Unavailable } from './api.js';
-import { articlePath, dateLine, homePath, labels, languageName, NO_CATEGORY, sectionPath, shortDate } from './format.js';
+import { articlePath, authorPath, dateLine, homePath, labels, languageName, NO_CATEGORY, sectionPath, shortDate, tagPath } from './format.js';
 
 export interface ReaderOptions {
   /** Where the Dateline API answers, e.g. http://127.0.0.1:3000. */
@@ -33,7 +33,7 @@ const scriptJson = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u0
 
 /** What every page's layout shows: header (language switch, navigation) and footer, in the page's language. */
 function chrome(site: Site, locale: string) {
-  return { site, locale, t: labels(locale), nav: site.navigation ?? [], homePath, sectionPath, articlePath };
+  return { site, locale, t: labels(locale), nav: site.navigation ?? [], homePath, sectionPath, articlePath, tagPath, authorPath };
 }
 
 export async function buildReader(options: ReaderOptions): Promise<FastifyInstance> {
@@ -100,6 +100,50 @@ export async function buildReader(options: ReaderOptions): Promise<FastifyInstan
       breadcrumb: [],
       articles: teasers(articles, locale, site.timeZone),
     });
+  });
+
+  // Tags and authors have their own pages, under segments no section can take from them (static routes win).
+  app.get<{ Params: { locale: string; tag: string } }>('/:locale/tags/:tag/', async (request, reply) => {
+    const { locale, tag } = request.params;
+    if (!LOCALE.test(locale) || !SLUG.test(tag)) throw new NotFound(`bad tag path ${request.url}`);
+    const page = await api.tagPage(locale, tag);
+    return reply.view('list.eta', {
+      ...chrome(page.site, locale),
+      switcher: languageSwitch(page.site, locale, (code) => tagPath(code, tag)),
+      head: { title: `${page.tag.name} | ${page.site.name}`, alternates: [] },
+      heading: `${labels(locale).tags}: ${page.tag.name}`,
+      breadcrumb: [],
+      articles: teasers(page.articles, locale, page.site.timeZone),
+    });
+  });
+
+  app.get<{ Params: { locale: string; author: string } }>('/:locale/authors/:author/', async (request, reply) => {
+    const { locale, author } = request.params;
+    if (!LOCALE.test(locale) || !SLUG.test(author)) throw new NotFound(`bad author path ${request.url}`);
+    const page = await api.authorPage(locale, author);
+    return reply.view('list.eta', {
+      ...chrome(page.site, locale),
+      switcher: languageSwitch(page.site, locale, (code) => authorPath(code, author)),
+      head: { title: `${page.author.name} | ${page.site.name}`, description: page.author.bio || undefined, alternates: [] },
+      heading: page.author.name,
+      intro: page.author.bio || undefined,
+      breadcrumb: [],
+      articles: teasers(page.articles, locale, page.site.timeZone),
+    });
+  });
+
+  for (const [kind, path] of [['tags', tagPath], ['authors', authorPath]] as const) {
+    app.get<{ Params: { locale: string; slug: string } }>(`/:locale/${kind}/:slug`, async (request, reply) => {
+      const { locale, slug } = request.params;
+      if (!LOCALE.test(locale) || !SLUG.test(slug)) throw new NotFound(`bad ${kind} path ${request.url}`);
+      return reply.redirect(path(locale, slug), 301);
+    });
+  }
+
+  // The API's JSON-LD names each author at {front-end origin}/authors/{slug}: their page in the default language.
+  app.get<{ Params: { author: string } }>('/authors/:author', async (request, reply) => {
+    if (!SLUG.test(request.params.author)) throw new NotFound(`bad author path ${request.url}`);
+    return reply.redirect(authorPath((await api.defaultSite()).defaultLocale, request.params.author));
   });
 
   app.get<{ Params: { locale: string; category: string } }>('/:locale/:category', async (request, reply) => {
