@@ -2,6 +2,9 @@
 import Type, { type Static } from 'typebox';
 import Value from 'typebox/value';
 
+/** Where `npm run reader` (examples/reader) listens by default. */
+export const EXAMPLE_READER_URL = 'http://localhost:4000';
+
 export const ConfigSchema = Type.Object({
   PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 3000 }),
   HOST: Type.String({ minLength: 1, default: '0.0.0.0' }),
@@ -14,7 +17,7 @@ export const ConfigSchema = Type.Object({
   LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info' }),
   /** Unset: http://localhost:PORT. */
   PUBLIC_BASE_URL: Type.Optional(Type.String({ pattern: '^https?://[^\\s]+[^/]$' })),
-  /** Where readers find an article (feeds, sitemaps): {locale}, {category}, {slug}. Unset: PUBLIC_BASE_URL/{locale}/{category}/{slug}. */
+  /** Where readers find an article (feeds, sitemaps): {locale}, {category}, {slug}. Unset: PUBLIC_BASE_URL/{locale}/{category}/{slug}, else the example reader's. */
   FRONTEND_URL_PATTERN: Type.Optional(Type.String({ maxLength: 2048, pattern: '^https?://[^\\s]*\\{slug\\}[^\\s]*$' })),
   /** Unset: on for embedded PGlite, off for a PostgreSQL server (server.ts decides). */
   SEED_DEMO: Type.Optional(Type.Boolean()),
@@ -157,7 +160,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: e.DATA_DIR,
     logLevel: e.LOG_LEVEL,
     publicBaseUrl: e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`,
-    frontendUrlPattern: e.FRONTEND_URL_PATTERN ?? `${e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`}/{locale}/{category}/{slug}`,
+    // Without either URL this is a machine of a developer: the example reader (npm run reader) serves that pattern.
+    frontendUrlPattern: e.FRONTEND_URL_PATTERN ?? `${e.PUBLIC_BASE_URL ?? EXAMPLE_READER_URL}/{locale}/{category}/{slug}`,
     seedDemo: e.SEED_DEMO,
     bodyLimit: e.BODY_LIMIT,
     corsOrigins: e.CORS_ORIGINS === '*' ? '*' : e.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),

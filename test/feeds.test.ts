@@ -27,6 +27,7 @@ t.test('escapeXml escapes markup and drops what XML 1.0 forbids', async (t) => {
 t.test('front-end URLs follow FRONTEND_URL_PATTERN', async (t) => {
   const config = loadConfig({ PUBLIC_BASE_URL: 'https://api.news.example' });
   t.equal(config.frontendUrlPattern, 'https://api.news.example/{locale}/{category}/{slug}', 'defaults to PUBLIC_BASE_URL');
+  t.equal(loadConfig({}).frontendUrlPattern, 'http://localhost:4000/{locale}/{category}/{slug}', 'on a developer machine: the example reader');
   const pattern = 'https://news.example/{locale}/{category}/{slug}';
   t.equal(loadConfig({ FRONTEND_URL_PATTERN: pattern }).frontendUrlPattern, pattern);
   t.throws(() => loadConfig({ FRONTEND_URL_PATTERN: 'https://news.example/{locale}' }), /FRONTEND_URL_PATTERN.*\{slug\}/);
