@@ -44,6 +44,21 @@ t.test('export of the demo seed imports into an empty database and exports back 
   t.equal(again.code, 0, again.stderr);
   t.same(again.stdout.trim().split('\n'), first, 'the second export is line for line the first (createdAt and publication dates included)');
 
+  const filtered = await to.run(['export', '--status', 'published', '--locale', 'zh']);
+  t.equal(filtered.code, 0, filtered.stderr);
+  const zhPublished = filtered.stdout.trim().split('\n').map((line) => JSON.parse(line));
+  const zhArticles = zhPublished.filter((r) => r.type === 'article');
+  t.same(
+    zhArticles.map((a) => a.slug).sort(),
+    articles.filter((a) => a.locale === 'zh' && a.status === 'published').map((a) => a.slug).sort(),
+    '--status and --locale keep exactly the matching articles',
+  );
+  t.ok(zhArticles.length > 0);
+  t.equal(zhPublished.filter((r) => r.type !== 'article').length, records.length - articles.length, 'with the whole taxonomy, so the file imports on its own');
+  const badFilter = await to.run(['export', '--status', 'live']);
+  t.equal(badFilter.code, 1, 'an unknown status is a usage error');
+  t.equal(badFilter.stdout, '', 'and nothing is written');
+
   const reimported = await to.run(['import'], readFileSync(file, 'utf8'));
   t.equal(reimported.code, 0);
   t.match(reimported.stdout, new RegExp(`total +0 +0 +${records.length} +0`), 'importing the same file again changes nothing');
