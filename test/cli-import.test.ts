@@ -37,7 +37,8 @@ t.test('export of the demo seed imports into an empty database and exports back 
   );
   t.notOk(first.some((line) => /"(categoryId|tagIds|authorId|sourceIds|id)":/.test(line)), 'no database ids in the records');
 
-  const imported = await to.run(['import', file]);
+  // One writer, so the articles get their ids (and export order) in input order; --jobs is tested below.
+  const imported = await to.run(['import', file, '--jobs', '1']);
   t.equal(imported.code, 0, imported.stdout + imported.stderr);
   t.match(imported.stdout, new RegExp(`article +${articles.length} +0 +0 +0`));
   const again = await to.run(['export']);
@@ -58,6 +59,14 @@ t.test('export of the demo seed imports into an empty database and exports back 
   const badFilter = await to.run(['export', '--status', 'live']);
   t.equal(badFilter.code, 1, 'an unknown status is a usage error');
   t.equal(badFilter.stdout, '', 'and nothing is written');
+
+  // The default on PostgreSQL writes 4 records at once: the same records, listed in the order they were created.
+  const side = await cliDatabase(t);
+  const parallel = await side.run(['import', file]);
+  t.equal(parallel.code, 0, parallel.stdout + parallel.stderr);
+  const parallelExport = await side.run(['export']);
+  t.same(parallelExport.stdout.trim().split('\n').sort(), [...first].sort(), 'written side by side: the same records');
+  t.equal((await side.run(['import', file, '--jobs', '17'])).code, 1, '--jobs above 16 is a usage error');
 
   const reimported = await to.run(['import'], readFileSync(file, 'utf8'));
   t.equal(reimported.code, 0);
@@ -205,6 +214,33 @@ t.test('the importer, record by record', async (t) => {
   t.equal((await get('/v1/articles/by-slug/en/delta-floods')).json().data.title, 'Delta floods recede further');
 });
 
+
+t.test('records written side by side (--jobs): same result as one by one', async (t) => {
+  const { app } = await buildTestApp(t);
+  const ctx = () => systemContext(new Date(), 'dateline CLI');
+  const site = { type: 'site', settings: { ...DEFAULT_SETTINGS, locales: [{ code: 'en', name: 'English' }, { code: 'zh', name: '中文' }] } };
+  const story = (n: number) => ({ type: 'article', locale: 'en', slug: `story-${n}`, title: `Story ${n}`, tags: ['river'], status: 'published', publishedAt: '2020-01-01T00:00:00.000Z' });
+  const version = (n: number, slug = `story-${n}`) => ({ type: 'article', locale: 'zh', slug, translationOf: { locale: 'en', slug: `story-${n}` }, title: `故事 ${n}`, status: 'published', publishedAt: '2020-01-02T00:00:00.000Z' });
+  const records = [
+    site,
+    { type: 'tag', slug: 'river', names: { en: 'River' } },
+    // Each translation right behind its original, and two Chinese versions of story 3: with 4 writers these meet
+    // records still in flight, and must come out as they would one by one.
+    ...[1, 2, 3, 4, 5].flatMap((n) => [story(n), version(n)]),
+    version(3, 'story-3-again'),
+  ];
+  const report = await importRecords(app.db, entries(records), { ctx: ctx(), concurrency: 4 });
+  t.same(report.counts.article, { created: 10, updated: 0, unchanged: 0, rejected: 1 });
+  t.same(report.counts.tag, { created: 1, updated: 0, unchanged: 0, rejected: 0 });
+  t.same(report.rejected.map((r) => r.where), ['line 13'], 'only the second Chinese version of story 3');
+  t.match(report.rejected[0].reason, /already has a "zh" version|articles_group_locale_unique/);
+  for (const n of [1, 2, 3, 4, 5]) {
+    const en = (await app.inject({ url: `/v1/articles/by-slug/en/story-${n}?include=translations` })).json().data;
+    t.same(en.translations.map((l: { locale: string; slug: string }) => `${l.locale}/${l.slug}`).sort(), [`en/story-${n}`, `zh/story-${n}`].sort(), `story ${n} linked`);
+  }
+  const again = await importRecords(app.db, entries(records.slice(0, -1)), { ctx: ctx(), concurrency: 4 });
+  t.same(again.counts.article, { created: 0, updated: 0, unchanged: 10, rejected: 0 }, 'and a re-import changes nothing');
+});
 
 t.test('dateline import wordpress maps a WXR export and is idempotent', async (t) => {
   const cli = await cliDatabase(t);

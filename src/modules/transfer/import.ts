@@ -49,10 +49,22 @@ export interface ImportOptions {
   dryRun?: boolean;
   /** Called once per entry read, for progress. */
   onEntry?: () => void;
+  /**
+   * How many records are written at once (each in its own transaction, on its own pooled connection); 1, the
+   * default, writes them strictly in input order. A dry run is one transaction, so it always writes one at a time.
+   */
+  concurrency?: number;
 }
 
 /** A slug the record names that is not there (yet): retried once the rest of the input is in. */
 class MissingRelation extends RecordError {}
+
+/**
+ * Failures that writing records side by side can cause and writing them one by one cannot: a deadlock, or a
+ * unique key a record written at the same moment took (two versions of one story in one locale). Retried at
+ * the end, one at a time, where they succeed or fail with the reason a sequential import gives.
+ */
+const RACES = new Set(['40P01', '40001', '23505']);
 class DryRunRollback extends Error {}
 
 const RECORD_NAME: Record<RecordType, string> = { site: 'site settings', category: 'category', tag: 'tag', author: 'author', source: 'source', article: 'article' };
@@ -88,16 +100,27 @@ export async function importRecords(db: Db, entries: AsyncIterable<ImportEntry> 
       counts[(record.type ?? 'article') as RecordType][outcome]++;
       return outcome;
     } catch (err) {
-      if (err instanceof MissingRelation && mayDefer) return 'deferred';
+      if ((err instanceof MissingRelation || RACES.has(pgError(err)?.code ?? '')) && mayDefer) return 'deferred';
       if (isFatal(err)) throw err;
       reject(n, where, record, err);
       return 'rejected';
     }
   };
 
-  const run = async (target: Db) => {
+  const run = async (target: Db, concurrency: number) => {
     const deferred: Array<{ n: number; where: string; record: TransferRecord }> = [];
+    // Records in flight; a fatal error (the database went away) stops the reading and is thrown once all have settled.
+    const inFlight = new Set<Promise<void>>();
+    let fatal: unknown;
+    const write = async (n: number, where: string, record: TransferRecord) => {
+      try {
+        if ((await attempt(target, n, where, record, true)) === 'deferred') deferred.push({ n, where, record });
+      } catch (err) {
+        fatal ??= err;
+      }
+    };
     for await (const entry of entries) {
+      if (fatal) break;
       options.onEntry?.();
       const n = seq++;
       let value: unknown;
@@ -116,8 +139,14 @@ export async function importRecords(db: Db, entries: AsyncIterable<ImportEntry> 
         continue;
       }
       seen.set(key, entry.where);
-      if ((await attempt(target, n, entry.where, record, true)) === 'deferred') deferred.push({ n, where: entry.where, record });
+      const written: Promise<void> = write(n, entry.where, record).finally(() => inFlight.delete(written));
+      inFlight.add(written);
+      if (inFlight.size >= concurrency) await Promise.race(inFlight);
     }
+    await Promise.all(inFlight);
+    if (fatal) throw fatal;
+    // In input order, as a sequential import would have met them.
+    deferred.sort((a, b) => a.n - b.n);
     // Records naming something further down the input (a translation before its original, a child category
     // before its parent), in rounds until a round gets nothing more in; what is left is really missing.
     let pending = deferred;
@@ -135,14 +164,14 @@ export async function importRecords(db: Db, entries: AsyncIterable<ImportEntry> 
   if (options.dryRun) {
     await db
       .transaction(async (tx) => {
-        await run(tx);
+        await run(tx, 1);
         throw new DryRunRollback();
       })
       .catch((err) => {
         if (!(err instanceof DryRunRollback)) throw err;
       });
   } else {
-    await run(db);
+    await run(db, Math.max(1, options.concurrency ?? 1));
   }
   rejected.sort((a, b) => a.seq - b.seq);
   return { counts, rejected: rejected.map(({ seq: _seq, ...r }) => r), dryRun: Boolean(options.dryRun) };
