@@ -89,6 +89,9 @@ t.test('the reader rebuilds the reference page from the API, in a browser', asyn
     t.equal(section.status, 200);
     const sectionHtml = await section.text();
     t.match(sectionHtml, `<h1>World</h1>`);
+    t.match(sectionHtml, `<link rel="canonical" href="${readerBase}/en/world/">`, "the section's canonical, on the origin the API knows");
+    t.match(sectionHtml, `<link rel="alternate" hreflang="zh" href="${readerBase}/zh/world/">`, 'and its other languages');
+    t.match(sectionHtml, `<link rel="alternate" hreflang="x-default" href="${readerBase}/en/world/">`);
     t.ok(sectionHtml.includes(`href="${enPath}"`), 'the section lists the flagship');
     const inSection = await apiGet('/v1/articles?filter[locale]=en&filter[category][descendants]=world&fields=slug,category&include=category&page[size]=20');
     t.ok(inSection.length > 1);
@@ -112,6 +115,7 @@ t.test('the reader rebuilds the reference page from the API, in a browser', asyn
     t.equal(tagPage.status, 200);
     const tagHtml = await tagPage.text();
     t.match(tagHtml, `<h1>Tags: ${tag.name}</h1>`);
+    t.match(tagHtml, `<link rel="canonical" href="${readerBase}/en/tags/${tag.slug}/">`);
     t.ok(tagHtml.includes(`href="${enPath}"`), "the tag's page lists the flagship");
     const writer = en.authors[0];
     const authorPage = await fetch(`${readerBase}/en/authors/${writer.slug}/`);

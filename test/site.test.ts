@@ -3,6 +3,7 @@ import { buildTestApp } from './helpers/app.js';
 
 const settings = {
   name: { en: 'Delta Daily', zh: '三角洲日报' },
+  description: { en: 'News from the delta' },
   locales: [
     { code: 'en', name: 'English' },
     { code: 'zh', name: '中文' },
@@ -30,6 +31,7 @@ t.test('site settings', async (t) => {
     t.equal(res.statusCode, 200);
     t.equal(res.json().data.defaultLocale, 'en');
     t.equal(res.json().data.timeZone, 'UTC');
+    t.equal(res.json().data.description, null, 'no description set');
   });
 
   await t.test('editors replace the settings; readers get them in their locale', async (t) => {
@@ -47,6 +49,8 @@ t.test('site settings', async (t) => {
     t.equal(data.legalLinks[0].label, '隐私');
     t.equal(data.copyright, '© 三角洲日报');
     t.same(data.locales, settings.locales);
+    t.equal(data.description, 'News from the delta', 'the default locale stands in for a missing translation');
+    t.equal(data.homeUrl, 'http://dateline.test/zh/', "the front end's home page in that locale (FRONTEND_URL_PATTERN)");
     t.equal(zh.headers['content-language'], 'zh');
     t.equal((await app.inject({ url: '/v1/site' })).json().data.name, 'Delta Daily', 'default locale without ?locale');
 

@@ -95,7 +95,7 @@ export async function buildReader(options: ReaderOptions): Promise<FastifyInstan
     return reply.view('list.eta', {
       ...chrome(site, locale),
       switcher: languageSwitch(site, locale, homePath),
-      head: { title: site.name, description: site.description ?? undefined, alternates: [] },
+      head: listHead(site, locale, site.name, site.description ?? undefined, homePath),
       heading: labels(locale).latest,
       breadcrumb: [],
       articles: teasers(articles, locale, site.timeZone),
@@ -110,7 +110,7 @@ export async function buildReader(options: ReaderOptions): Promise<FastifyInstan
     return reply.view('list.eta', {
       ...chrome(page.site, locale),
       switcher: languageSwitch(page.site, locale, (code) => tagPath(code, tag)),
-      head: { title: `${page.tag.name} | ${page.site.name}`, alternates: [] },
+      head: listHead(page.site, locale, `${page.tag.name} | ${page.site.name}`, undefined, (code) => tagPath(code, tag)),
       heading: `${labels(locale).tags}: ${page.tag.name}`,
       breadcrumb: [],
       articles: teasers(page.articles, locale, page.site.timeZone),
@@ -124,7 +124,7 @@ export async function buildReader(options: ReaderOptions): Promise<FastifyInstan
     return reply.view('list.eta', {
       ...chrome(page.site, locale),
       switcher: languageSwitch(page.site, locale, (code) => authorPath(code, author)),
-      head: { title: `${page.author.name} | ${page.site.name}`, description: page.author.bio || undefined, alternates: [] },
+      head: listHead(page.site, locale, `${page.author.name} | ${page.site.name}`, page.author.bio || undefined, (code) => authorPath(code, author)),
       heading: page.author.name,
       intro: page.author.bio || undefined,
       breadcrumb: [],
@@ -161,7 +161,7 @@ export async function buildReader(options: ReaderOptions): Promise<FastifyInstan
     return reply.view('list.eta', {
       ...chrome(site, locale),
       switcher: languageSwitch(site, locale, (code) => sectionPath(code, category)),
-      head: { title: `${found.section.name} | ${site.name}`, description: found.section.description, alternates: [] },
+      head: listHead(site, locale, `${found.section.name} | ${site.name}`, found.section.description ?? undefined, (code) => sectionPath(code, category)),
       heading: found.section.name,
       intro: found.section.description,
       breadcrumb: found.parents.map((c) => ({ name: c.name, href: sectionPath(locale, c.slug) })),
@@ -221,6 +221,23 @@ function teasers(articles: { slug?: string; title?: string; lead?: string; publi
       image: a.coverImage as { url: string; alt: string } | null | undefined,
     };
   });
+}
+
+/**
+ * The head of a page that exists in every site locale at pathFor(locale): home, section, tag and author pages.
+ * Absolute URLs are on the front end's origin as the API knows it (site.homeUrl, from FRONTEND_URL_PATTERN).
+ */
+function listHead(site: Site, locale: string, title: string, description: string | undefined, pathFor: (code: string) => string) {
+  const origin = new URL(site.homeUrl).origin;
+  return {
+    title,
+    description,
+    canonical: origin + pathFor(locale),
+    alternates: [
+      ...site.locales.map((l) => ({ hreflang: l.code, href: origin + pathFor(l.code) })),
+      { hreflang: 'x-default', href: origin + pathFor(site.defaultLocale) },
+    ],
+  };
 }
 
 /**

@@ -1707,6 +1707,8 @@ export interface components {
                 name: string;
             }[];
             defaultLocale: string;
+            /** @description The front end's home page in this locale, from FRONTEND_URL_PATTERN (feeds and JSON-LD link to it too). */
+            homeUrl: string;
             timeZone: string;
             logoUrl: string | null;
             contact: {

@@ -25,7 +25,7 @@ export default async function siteRoutes(app: App) {
       },
     },
     async (request, reply) => {
-      const data: SiteView = await getSiteView(dbFor(request), request.query.locale);
+      const data: SiteView = await getSiteView(dbFor(request), request.query.locale, app.config.frontendUrlPattern);
       reply.header('content-language', data.locale);
       surrogateKeys(reply, ['site', `locale:${data.locale}`]);
       if (request.query.include === 'navigation') {

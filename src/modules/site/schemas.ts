@@ -60,6 +60,7 @@ export const SiteView = Type.Object(
     description: Type.Union([Type.String(), Type.Null()], { description: "The site's one-line description in this locale (meta description of home pages); null when none is set." }),
     locales: Type.Array(SiteLocale),
     defaultLocale: Type.String(),
+    homeUrl: Type.String({ description: "The front end's home page in this locale, from FRONTEND_URL_PATTERN (feeds and JSON-LD link to it too)." }),
     timeZone: Type.String(),
     logoUrl: Type.Union([Type.String(), Type.Null()]),
     contact: Type.Object({

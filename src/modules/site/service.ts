@@ -5,6 +5,7 @@ import { siteSettings } from '../../db/schema/index.js';
 import type { WriteContext } from '../../http/context.js';
 import { badRequest, type FieldError, unprocessable } from '../../http/errors.js';
 import { pickLocale } from '../../http/localize.js';
+import { frontendHome } from '../articles/public.js';
 import { recordAudit } from '../audit/service.js';
 import { emitEvent } from '../webhooks/outbox.js';
 import type { SiteSettings, SiteView } from './schemas.js';
@@ -70,7 +71,7 @@ export async function siteLocales(db: Db): Promise<{ codes: string[]; defaultLoc
   return { codes: settings.locales.map((l) => l.code), defaultLocale: settings.defaultLocale };
 }
 
-export async function getSiteView(db: Db, locale: string | undefined): Promise<SiteView> {
+export async function getSiteView(db: Db, locale: string | undefined, frontendUrlPattern: string): Promise<SiteView> {
   const { settings: s, updatedAt } = await getSiteSettings(db);
   if (locale && !s.locales.some((l) => l.code === locale)) {
     throw badRequest([{ pointer: '/query/locale', detail: `is not a site locale (${s.locales.map((l) => l.code).join(', ')})` }]);
@@ -83,6 +84,7 @@ export async function getSiteView(db: Db, locale: string | undefined): Promise<S
     description: s.description && Object.keys(s.description).length ? pick(s.description) : null,
     locales: s.locales,
     defaultLocale: s.defaultLocale,
+    homeUrl: frontendHome(frontendUrlPattern, use),
     timeZone: s.timeZone,
     logoUrl: s.logoUrl ?? null,
     contact: {
