@@ -6,13 +6,12 @@ import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import scalar from '@scalar/fastify-api-reference';
-import { Ajv, type Options as AjvOptions } from 'ajv';
-import addFormats from 'ajv-formats';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
 import type { Config } from './config.js';
 import { type Database, type Db, openDatabase } from './db/client.js';
 import { registerAuth } from './http/auth.js';
 import { registerCaching } from './http/caching.js';
+import { BODY_VALIDATION, makeAjv, QUERY_VALIDATION } from './http/validation.js';
 import { documentIdempotency, registerIdempotency } from './http/idempotency.js';
 import { registerResponseCache } from './http/response-cache.js';
 import { badRequest } from './http/errors.js';
@@ -99,13 +98,6 @@ const LOG_REDACT = {
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-function makeAjv(options: AjvOptions) {
-  const ajv = new Ajv({ allErrors: false, strict: false, ...options });
-  addFormats.default(ajv);
-  for (const schema of componentSchemas) ajv.addSchema(schema);
-  return ajv;
-}
-
 /** Every schema with an $id: validated by reference and published under components.schemas. */
 const componentSchemas = [...sharedSchemas, ...siteSchemas, ...categorySchemas, ...tagSchemas, ...authorSchemas, ...sourceSchemas, ...articleSchemas, ...auditSchemas, ...revisionSchemas, RelatedArticle, JsonFeed, ...workflowSchemas, ...userSchemas, ...authSchemas, ...tokenSchemas, ...searchSchemas, ...changeSchemas, ...webhookSchemas];
 
@@ -134,10 +126,8 @@ export async function buildApp(options: BuildOptions): Promise<App> {
     clientErrorHandler: clientErrorProblem,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  // Bodies are validated strictly (no type coercion, unknown fields rejected by the schemas);
-  // query strings and params arrive as text, so they are coerced.
-  const bodyAjv = makeAjv({ coerceTypes: false, useDefaults: true, removeAdditional: false });
-  const queryAjv = makeAjv({ coerceTypes: 'array', useDefaults: true, removeAdditional: false });
+  const bodyAjv = makeAjv(componentSchemas, BODY_VALIDATION);
+  const queryAjv = makeAjv(componentSchemas, QUERY_VALIDATION);
   app.setValidatorCompiler(({ schema, httpPart }) =>
     httpPart === 'body' ? bodyAjv.compile(schema) : queryAjv.compile(schema),
   );

@@ -1,6 +1,9 @@
 // Shapes shared by every module: the Problem document, envelopes, ids, pagination parameters.
 import Type, { type Static, type TSchema } from 'typebox';
 
+/** The schema, or null. */
+export const Nullable = <T extends TSchema>(schema: T, options?: { description: string }) => Type.Union([schema, Type.Null()], options);
+
 export const ProblemFieldError = Type.Object(
   {
     pointer: Type.String({ description: 'JSON Pointer into the request, e.g. /body/title or /query/page[size].' }),

@@ -1,12 +1,11 @@
 // Article shapes: body blocks, the stored fields, embedded relations and the list query grammar.
 import Type, { type Static } from 'typebox';
 import { listParams } from '../../http/list.js';
-import { HttpUrl, LocaleCode, ref, Slug, Timestamp, Uuid } from '../../http/schemas.js';
+import { HttpUrl, LocaleCode, Nullable, ref, Slug, Timestamp, Uuid } from '../../http/schemas.js';
 import { formatSchemas, NewsArticle } from './format-schemas.js';
 import { Alternate } from './alternates.js';
 
 const Text = (maxLength: number, description?: string) => Type.String({ maxLength, description });
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T, options?: { description: string }) => Type.Union([t, Type.Null()], options);
 
 export const Image = Type.Object(
   {

@@ -1,8 +1,7 @@
 // Request and response shapes of the workflow actions, corrections and preview links.
 import Type from 'typebox';
-import { Timestamp } from '../../http/schemas.js';
+import { Nullable, Timestamp } from '../../http/schemas.js';
 
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 const Note = Type.String({ maxLength: 2000, description: 'Kept in the audit log and the revision reason.' });
 const Time = (description: string) => Type.String({ format: 'date-time', description, examples: ['2025-08-15T00:00:00Z'] });
 const PublishAt = Time('When the article goes live (the scheduler publishes it). RFC 3339 with any offset: 2025-08-15T07:00:00+07:00 is 00:00Z.');

@@ -1,18 +1,17 @@
 // The transfer format of `dateline export` and `dateline import`: one self-contained JSON record per line,
 // pointing at other records by slug, never by id. Each record schema is made of the API's own input schemas.
-import { Ajv, type ValidateFunction } from 'ajv';
-import addFormats from 'ajv-formats';
+import type { ValidateFunction } from 'ajv';
 import Type, { type Static, type TSchema } from 'typebox';
-import { sharedSchemas, LocaleCode, Slug, Timestamp } from '../../http/schemas.js';
+import { LocaleCode, Nullable, sharedSchemas, Slug, Timestamp } from '../../http/schemas.js';
 import { validationFieldErrors } from '../../http/problem.js';
-import { articleSchemas, ArticleCreate, ArticleStatus, AuthorRole } from '../articles/schemas.js';
+import { BODY_VALIDATION, makeAjv } from '../../http/validation.js';
+import { articleSchemas, ArticleCreate, ArticleStatus, AuthorRole, OriginalStory } from '../articles/schemas.js';
 import { authorSchemas, AuthorCreate } from '../authors/schemas.js';
 import { categorySchemas, CategoryCreate } from '../categories/schemas.js';
 import { siteSchemas } from '../site/schemas.js';
 import { sourceSchemas, SourceCreate } from '../sources/schemas.js';
 import { tagSchemas, TagCreate } from '../tags/schemas.js';
 
-const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 const strict = { additionalProperties: false } as const;
 
 /** An article named by what identifies it across databases. */
@@ -70,9 +69,9 @@ export const ArticleRecord = Type.Object(
       Nullable(
         Type.Object(
           {
-            publisher: Type.String({ minLength: 1, maxLength: 200 }),
-            locale: LocaleCode,
-            url: Type.String({ format: 'uri', pattern: '^https?://', maxLength: 2048 }),
+            publisher: OriginalStory.properties.publisher,
+            locale: OriginalStory.properties.locale,
+            url: OriginalStory.properties.url,
             article: Type.Optional(ArticleKey),
           },
           strict,
@@ -105,21 +104,12 @@ const SCHEMAS: Record<RecordType, TSchema> = {
   article: ArticleRecord,
 };
 
-/** The app's body validation (src/app.ts): strict types, the shared components registered for $ref. */
-function makeAjv() {
-  const ajv = new Ajv({ allErrors: false, strict: false, coerceTypes: false, useDefaults: true, removeAdditional: false });
-  addFormats.default(ajv);
-  for (const schema of [...sharedSchemas, ...siteSchemas, ...categorySchemas, ...tagSchemas, ...authorSchemas, ...sourceSchemas, ...articleSchemas]) {
-    ajv.addSchema(schema);
-  }
-  return ajv;
-}
-
 let validators: { records: Record<RecordType, ValidateFunction>; articleCreate: ValidateFunction } | undefined;
 
 function compiled() {
   if (!validators) {
-    const ajv = makeAjv();
+    // The app's body validation, with the components these records refer to.
+    const ajv = makeAjv([...sharedSchemas, ...siteSchemas, ...categorySchemas, ...tagSchemas, ...authorSchemas, ...sourceSchemas, ...articleSchemas], BODY_VALIDATION);
     const records = Object.fromEntries(RECORD_TYPES.map((type) => [type, ajv.compile(SCHEMAS[type])])) as Record<RecordType, ValidateFunction>;
     validators = { records, articleCreate: ajv.compile(ArticleCreate) };
   }
